@@ -1,0 +1,14 @@
+import { CharonError } from './charon.error';
+
+/**
+ * A session changed (or was deleted) between loading and writing it back: optimistic locking refused the write.
+ * HTTP 409. Typical cause: two tabs refreshing at once; the client should retry with its newest tokens.
+ */
+export class SessionConflictError extends CharonError {
+  readonly code = 'ERR_CHARON_SESSION_CONFLICT';
+  readonly httpStatus = 409;
+
+  constructor(message = 'session was changed concurrently; retry the request') {
+    super(message);
+  }
+}
