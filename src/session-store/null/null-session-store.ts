@@ -1,0 +1,41 @@
+import type { Session, UserId } from '../../session/session.model';
+import { SessionStore } from '../session-store';
+import type { SessionStoreFactory } from '../session-store-factory';
+
+/**
+ * A store that stores nothing: fully stateless mode. Every write succeeds and is forgotten; `get` finds nothing.
+ *
+ * What stateless mode means:
+ * - Access tokens are verified by signature and claims alone; that is all there is to check.
+ * - A refresh token cannot be checked against a session (no freshness check, no "session not found"), so a
+ *   stolen refresh token stays usable until it expires.
+ * - Revocation is impossible: logout and "log out everywhere" only clear the client's tokens or cookies;
+ *   tokens already issued stay valid until their `exp`. Keep token lifetimes short.
+ * - Pair it with a `SessionGuard` that does not load sessions: any guard that requires a session would reject
+ *   every request with "session not found".
+ */
+export class NullSessionStore extends SessionStore {
+  /** Always `null`: nothing is stored. */
+  async get(_sessionId: string, _userId: UserId, _type: string): Promise<Session | null> {
+    return null;
+  }
+
+  /** Succeeds without storing anything, whatever the lockVersion (there is nothing to conflict with). */
+  async upsert(_session: Session): Promise<void> {}
+
+  /** Succeeds; there is nothing to delete. */
+  async delete(_sessionId: string, _userId: UserId, _type: string): Promise<void> {}
+
+  /** Always empty. */
+  async getAll(_userId: UserId, _type: string): Promise<Session[]> {
+    return [];
+  }
+
+  /** Succeeds; there is nothing to delete. */
+  async deleteAll(_userId: UserId, _type: string): Promise<void> {}
+}
+
+/** The `store` option for stateless mode: `CharonModule.forRoot({ store: nullSessionStore() })`. See {@link NullSessionStore}. */
+export function nullSessionStore(): SessionStoreFactory {
+  return () => new NullSessionStore();
+}

@@ -1,0 +1,7 @@
+import { MemorySessionStore } from '../../src/session-store/memory/memory-session-store';
+import { sessionStoreConformanceSuite } from './session-store.conformance';
+
+sessionStoreConformanceSuite({
+  name: 'MemorySessionStore',
+  makeStore: (clock) => new MemorySessionStore({ clock }),
+});

@@ -1,0 +1,8 @@
+import { NullSessionStore } from '../../src/session-store/null/null-session-store';
+import { sessionStoreConformanceSuite } from './session-store.conformance';
+
+sessionStoreConformanceSuite({
+  name: 'NullSessionStore',
+  makeStore: () => new NullSessionStore(),
+  capabilities: { persistent: false },
+});
