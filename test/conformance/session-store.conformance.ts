@@ -219,9 +219,14 @@ export function sessionStoreConformanceSuite(target: ConformanceTarget): void {
         (first!.extraPayload.roles as string[]).push('admin');
         first!.lockVersion = 99;
 
+        const [listed] = await store.getAll(s.userId, s.type);
+        (listed.extraPayload.roles as string[]).push('admin');
+        listed.refreshExpiresAt = 0;
+
         const second = await store.get(s.id, s.userId, s.type);
         expect(second?.extraPayload).toEqual({ roles: ['user'] });
         expect(second?.lockVersion).toBe(1);
+        expect(second?.refreshExpiresAt).toBe(s.refreshExpiresAt);
       });
     });
 
