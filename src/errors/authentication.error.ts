@@ -15,9 +15,8 @@ export type AuthenticationFailureReason =
 /** The request carries no usable token or session: HTTP 401 with the reason as message. */
 export class AuthenticationError extends CharonError {
   readonly code = 'ERR_CHARON_AUTHENTICATION';
-  readonly httpStatus = 401;
 
   constructor(readonly reason: AuthenticationFailureReason) {
-    super(reason);
+    super(reason, 401);
   }
 }

@@ -6,9 +6,8 @@ import { CharonError } from './charon.error';
  */
 export class InsecureTokenTransportError extends CharonError {
   readonly code = 'ERR_CHARON_INSECURE_TOKEN_TRANSPORT';
-  readonly httpStatus = 400;
 
   constructor() {
-    super('bearer tokens are not allowed for browser clients; use tokenTransport cookie or cookie_only');
+    super('bearer tokens are not allowed for browser clients; use tokenTransport cookie or cookie_only', 400);
   }
 }

@@ -6,9 +6,8 @@ import { CharonError } from './charon.error';
  */
 export class SessionConflictError extends CharonError {
   readonly code = 'ERR_CHARON_SESSION_CONFLICT';
-  readonly httpStatus = 409;
 
-  constructor(message = 'session was changed concurrently; retry the request') {
-    super(message);
+  constructor(message = 'session was changed concurrently; retry with the newest tokens') {
+    super(message, 409);
   }
 }

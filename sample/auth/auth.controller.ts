@@ -1,0 +1,75 @@
+import { Body, Controller, Delete, Get, HttpCode, Post, Req, UnauthorizedException, UseGuards } from '@nestjs/common';
+import {
+  CurrentTokenPayload,
+  CurrentUserId,
+  RefreshTokenGuard,
+  SessionGuard,
+  SessionService,
+  type HttpRequestLike,
+  type Session,
+  type SessionResult,
+  type UserId,
+} from 'nestjs-charon';
+import { UsersService } from '../users/users.service';
+import { LoginDto } from './login.dto';
+
+/** The session fields clients see; refresh token ids, generations and lock versions stay server-side. */
+function publicSession({ id, userId, type, createdAt, expiresAt, refreshedAt, refreshExpiresAt }: Session) {
+  return { id, userId, type, createdAt, expiresAt, refreshedAt, refreshExpiresAt };
+}
+
+function loginResponse({ tokens, session }: SessionResult) {
+  return { tokens, session: publicSession(session) };
+}
+
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Post('login')
+  async login(@Body() body: LoginDto, @Req() request: HttpRequestLike) {
+    const user = await this.users.verifyCredentials(body.username, body.password);
+    if (!user) throw new UnauthorizedException('invalid username or password');
+    return loginResponse(await this.sessions.create(request, { userId: user.id, tokenTransport: body.tokenTransport ?? 'bearer' }));
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  @UseGuards(RefreshTokenGuard)
+  async refresh(@Req() request: HttpRequestLike) {
+    return loginResponse(await this.sessions.refresh(request));
+  }
+
+  @Get('sessions')
+  @UseGuards(SessionGuard)
+  async list(@CurrentUserId() userId: UserId, @CurrentTokenPayload('sid') currentId: string) {
+    const sessions = await this.sessions.getAll(userId);
+    return sessions.map(({ id, type, createdAt, refreshedAt, expiresAt, refreshExpiresAt }) => ({
+      id,
+      type,
+      createdAt,
+      refreshedAt,
+      expiresAt,
+      refreshExpiresAt,
+      current: id === currentId,
+    }));
+  }
+
+  @Delete('session')
+  @HttpCode(204)
+  @UseGuards(SessionGuard)
+  async logout(@Req() request: HttpRequestLike): Promise<void> {
+    await this.sessions.deleteCurrent(request);
+  }
+
+  @Delete('sessions')
+  @HttpCode(204)
+  @UseGuards(SessionGuard)
+  async logoutEverywhere(@Req() request: HttpRequestLike, @CurrentUserId() userId: UserId): Promise<void> {
+    await this.sessions.deleteAll(userId);
+    this.sessions.clearTokenCookies(request);
+  }
+}

@@ -1,0 +1,67 @@
+import type { JwtKeyset } from '../tokens/jwt/jwt-keyset';
+import type { SessionStoreOption } from '../session-store/session-store-factory';
+import type { CookieAttributes } from './cookie-attributes';
+
+/** A secret as bytes or a UTF-8 string. */
+export type SecretValue = string | Uint8Array;
+
+/** JWT signing and verification keys. */
+export interface JwtOptions {
+  /**
+   * Keys by kid. Every kid verifies; `signingKey` signs. A function receives `deriveKey(purpose, length)`
+   * (HKDF from the base secret) so keys can be derived rather than stored.
+   * Default: `{ default: { alg: 'HS256', key: deriveKey('jwt default HS256') } }`.
+   */
+  keyset: JwtKeyset | ((deriveKey: (purpose: string, length?: number) => Buffer) => JwtKeyset);
+  /** The kid of the key that signs new tokens. Default: `'default'`. */
+  signingKey: string;
+}
+
+/**
+ * Options of `CharonModule.forRoot()` / `forRootAsync()`. Validated once at startup: an invalid configuration
+ * stops the application with a {@link CharonConfigError} that lists every problem. All durations are seconds.
+ */
+export interface CharonModuleOptions {
+  /** `iss` claim of every token, usually the app's URL. Required. */
+  tokenIssuer: string;
+  /**
+   * High-entropy secret (at least 32 bytes) from which all keys are derived, or a getter for it. Read once at
+   * startup and never logged. Generate one with `openssl rand -base64 48`. Required.
+   */
+  baseSecret: SecretValue | (() => SecretValue);
+  /** Lifetime of access tokens, seconds. Default: `900` (15 minutes). */
+  accessTokenTtl?: number;
+  /** Lifetime of refresh tokens, seconds; also how long an unused session stays alive. Default: `5184000` (60 days). */
+  refreshTokenTtl?: number;
+  /** Absolute lifetime of a session, seconds, or `'infinite'`. Default: `31536000` (365 days). */
+  sessionTtl?: number | 'infinite';
+  /**
+   * Token generation cycle, seconds: tokens issued within this window after a generation's first token belong to
+   * that generation; tokens of the current and previous generation may refresh. Default: `5`.
+   */
+  refreshCycle?: number;
+  /** Name of the access token cookie. Default: `'_access_token_signature'`. */
+  accessCookieName?: string;
+  /** Name of the refresh token cookie. Default: `'_refresh_token_signature'`. */
+  refreshCookieName?: string;
+  /** Attributes of the access token cookie, merged over the secure defaults. */
+  accessCookieOptions?: CookieAttributes;
+  /** Attributes of the refresh token cookie, merged over the secure defaults. */
+  refreshCookieOptions?: CookieAttributes;
+  /**
+   * Refuse (400) to hand bearer tokens to browsers (requests with `Sec-Fetch-Site` or `Sec-Fetch-Dest`), so that
+   * page scripts never hold a complete token. Default: `true`.
+   */
+  enforceBrowserCookies?: boolean;
+  /** Generates session ids (must be unique and unguessable, >= 128 bits). Default: 16 random bytes, base64url. */
+  genId?: () => string;
+  /** Where sessions live. Default: `memorySessionStore()` (single process only). */
+  store?: SessionStoreOption;
+  /** JWT keys. Default: one HS256 key derived from the base secret, kid `default`. */
+  jwt?: Partial<JwtOptions>;
+  /**
+   * Whether `SessionGuard` loads the session on every request (instant revocation, one store read per request).
+   * Routes can override it with `@LoadSession()`. Default: `false`.
+   */
+  loadSessionByDefault?: boolean;
+}

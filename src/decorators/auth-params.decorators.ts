@@ -1,0 +1,30 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { peekRequestState, type HttpRequestLike } from '../internal/http-request';
+
+function stateOf(context: ExecutionContext) {
+  return peekRequestState(context.switchToHttp().getRequest<HttpRequestLike>());
+}
+
+/**
+ * The session a guard loaded (`RefreshTokenGuard` always, `SessionGuard` with `@LoadSession()`), else undefined.
+ * ```ts
+ * @UseGuards(SessionGuard) @LoadSession()
+ * @Get('session') current(@CurrentSession() session: Session) { return session; }
+ * ```
+ */
+export const CurrentSession = createParamDecorator((_data: unknown, context: ExecutionContext) => stateOf(context)?.session);
+
+/** The `sub` claim of the verified token: the user id, string or number as given at login. */
+export const CurrentUserId = createParamDecorator((_data: unknown, context: ExecutionContext) => stateOf(context)?.payload?.sub);
+
+/**
+ * The verified token's payload, or one claim of it: `@CurrentTokenPayload() payload: TokenPayload`,
+ * `@CurrentTokenPayload('sid') sessionId: string`.
+ */
+export const CurrentTokenPayload = createParamDecorator((claim: string | undefined, context: ExecutionContext) => {
+  const payload = stateOf(context)?.payload;
+  return claim === undefined ? payload : payload?.[claim];
+});
+
+/** How the verified token arrived: `bearer`, `cookie` or `cookie_only`. */
+export const CurrentTokenTransport = createParamDecorator((_data: unknown, context: ExecutionContext) => stateOf(context)?.tokenTransport);

@@ -1,0 +1,39 @@
+import { SetMetadata } from '@nestjs/common';
+
+/**
+ * What a claim must look like for {@link RequireClaims}:
+ * - a string, number or boolean: the claim must equal it;
+ * - `{ in: [...] }`: the claim must be one of the values;
+ * - `{ contains: x | [x, y] }`: the claim must be an array holding every given value (e.g. scopes);
+ * - a function: the claim must make it return true.
+ */
+export type ClaimRequirement =
+  | string
+  | number
+  | boolean
+  | { readonly in: readonly unknown[] }
+  | { readonly contains: unknown }
+  | ((value: unknown) => boolean);
+
+export const REQUIRED_CLAIMS_METADATA = 'nestjs-charon:required-claims';
+export const LOAD_SESSION_METADATA = 'nestjs-charon:load-session';
+
+/**
+ * Requires claims in the token, on a controller or a handler (both apply). A missing claim answers 401
+ * `bearer token claim <name> not found`, a wrong one `bearer token claim <name> invalid`.
+ *
+ * ```ts
+ * @UseGuards(SessionGuard)
+ * @RequireClaims({ role: 'admin', scope: { contains: ['users:write'] } })
+ * @Delete('users/:id') removeUser() {}
+ * ```
+ */
+export const RequireClaims = (claims: Record<string, ClaimRequirement>) => SetMetadata(REQUIRED_CLAIMS_METADATA, claims);
+
+/**
+ * Makes `SessionGuard` load the session from the store for this controller or handler (`true`), or not
+ * (`false`), overriding the `loadSessionByDefault` option. A loaded session gives instant revocation (a
+ * deleted session is refused with 401 `session not found` even while its access token is valid) at the cost of
+ * one store read per request.
+ */
+export const LoadSession = (load = true) => SetMetadata(LOAD_SESSION_METADATA, load);

@@ -1,0 +1,24 @@
+import type { AuthenticationFailureReason } from '../errors/authentication.error';
+import type { ClaimRequirement } from '../decorators/route-auth-options';
+
+function satisfies(value: unknown, requirement: ClaimRequirement): boolean {
+  if (typeof requirement === 'function') return requirement(value) === true;
+  if (typeof requirement !== 'object') return value === requirement;
+  if ('in' in requirement) return requirement.in.includes(value);
+  if (!Array.isArray(value)) return false;
+  const wanted = Array.isArray(requirement.contains) ? requirement.contains : [requirement.contains];
+  return wanted.every((item) => value.includes(item));
+}
+
+/** The reason the payload fails the requirements, or undefined when it meets them all. */
+export function checkClaims(
+  payload: Record<string, unknown>,
+  requirements: Readonly<Record<string, ClaimRequirement>>,
+): AuthenticationFailureReason | undefined {
+  for (const name in requirements) {
+    const value = payload[name];
+    if (value === undefined) return `bearer token claim ${name} not found`;
+    if (!satisfies(value, requirements[name])) return `bearer token claim ${name} invalid`;
+  }
+  return undefined;
+}

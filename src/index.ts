@@ -1,0 +1,62 @@
+// Module and configuration
+export { CharonModule } from './module/charon.module';
+export { CHARON_MODULE_OPTIONS, CHARON_OPTIONS_TYPE, CHARON_ASYNC_OPTIONS_TYPE } from './module/charon.module-definition';
+export type { CharonModuleOptions, JwtOptions, SecretValue } from './config/charon-module-options';
+export { CharonConfig, CHARON_DEFAULTS, type ResolvedCookieAttributes } from './config/charon-config';
+export { DEFAULT_COOKIE_ATTRIBUTES, type CookieAttributes } from './config/cookie-attributes';
+export { Clock, SystemClock } from './clock/clock';
+
+// Sessions
+export {
+  SessionService,
+  DEFAULT_SESSION_TYPE,
+  type CreateSessionOptions,
+  type SessionResult,
+  type SessionTokens,
+  type SessionWriteOptions,
+} from './session/session.service';
+export { SESSION_MODEL_VERSION, TOKEN_TRANSPORTS, type Session, type TokenTransport, type UserId } from './session/session.model';
+
+// Session stores
+export { SessionStore, SESSION_STORE } from './session-store/session-store';
+export type { SessionStoreFactory, SessionStoreFactoryContext, SessionStoreOption } from './session-store/session-store-factory';
+export { MemorySessionStore, memorySessionStore, type MemorySessionStoreStats } from './session-store/memory/memory-session-store';
+export { DEFAULT_MEMORY_STORE_MAX_SESSIONS, type MemorySessionStoreOptions } from './session-store/memory/memory-session-store.options';
+export { NullSessionStore, nullSessionStore } from './session-store/null/null-session-store';
+
+// Tokens
+export { TokenFactory, TOKEN_FACTORY, type TokenPayload, type TokenVerifyResult } from './tokens/token-factory';
+export { JwtTokenFactory } from './tokens/jwt/jwt-token-factory';
+export {
+  defaultJwtKeyset,
+  KID_NOT_SET_PREFIX,
+  type JwtEdDsaKey,
+  type JwtHmacKey,
+  type JwtKey,
+  type JwtKeyset,
+  type JwtTokenFactoryOptions,
+} from './tokens/jwt/jwt-keyset';
+export { JWT_ALGORITHMS, type JwtAlgorithm, type JwtHmacAlgorithm } from './tokens/jwt/jwt-algorithms';
+export { deriveKey } from './tokens/key-derivation';
+
+// Guards, decorators, interceptors
+export { SessionGuard } from './guards/session.guard';
+export { RefreshTokenGuard } from './guards/refresh-token.guard';
+export { TokenGuard, CLOCK_DRIFT_TOLERANCE } from './guards/token-guard';
+export { RequireClaims, LoadSession, type ClaimRequirement } from './decorators/route-auth-options';
+export { CurrentSession, CurrentUserId, CurrentTokenPayload, CurrentTokenTransport } from './decorators/auth-params.decorators';
+export { CharonCookieInterceptor } from './interceptors/charon-cookie.interceptor';
+export type { HttpRequestLike } from './internal/http-request';
+
+// Errors
+export { CharonError, type CharonErrorCode } from './errors/charon.error';
+export { AuthenticationError, type AuthenticationFailureReason } from './errors/authentication.error';
+export { SessionConflictError } from './errors/session-conflict.error';
+export { SessionStorageError } from './errors/session-storage.error';
+export { InsecureTokenTransportError } from './errors/insecure-token-transport.error';
+export { UnsupportedTokenTransportError } from './errors/unsupported-token-transport.error';
+export { CharonConfigError } from './errors/charon-config.error';
+export { CharonExceptionFilter } from './errors/charon-exception.filter';
+
+// Telemetry
+export { CHARON_CHANNELS, type SessionEventMessage, type TokenEventMessage } from './telemetry/charon-telemetry';

@@ -1,0 +1,53 @@
+import type { Clock } from '../clock/clock';
+import type { Session, TokenTransport } from '../session/session.model';
+import type { TokenPayload } from '../tokens/token-factory';
+
+/** The slice of an Express or Fastify request nestjs-charon reads; nothing platform-specific. */
+export interface HttpRequestLike {
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** Per-request authentication state, kept on the request under a symbol so it can't clash with app fields. */
+export interface CharonRequestState {
+  /** 'now' for this request, read once from the clock. */
+  now: number;
+  /** Payload of the verified token. */
+  payload?: TokenPayload;
+  /** How the verified token arrived. */
+  tokenTransport?: TokenTransport;
+  /** The session, when a guard loaded it. */
+  session?: Session;
+  /** Set by RefreshTokenGuard: whether this refresh starts a new token generation. */
+  startsNewGeneration?: boolean;
+  /** Set-Cookie values for the response, written by CharonCookieInterceptor. */
+  responseCookies?: string[];
+}
+
+const STATE = Symbol.for('nestjs-charon.request-state');
+
+type WithState = HttpRequestLike & { [STATE]?: CharonRequestState };
+
+/** The request's state, if a guard or the session service already created it. */
+export function peekRequestState(request: HttpRequestLike): CharonRequestState | undefined {
+  return (request as WithState)[STATE];
+}
+
+/** The request's state, created with `now` from `clock` on first use. */
+export function requestState(request: HttpRequestLike, clock: Clock): CharonRequestState {
+  const holder = request as WithState;
+  return (holder[STATE] ??= { now: clock.now() });
+}
+
+/** A single header value; repeated headers (an attack or a broken client) count as absent. */
+export function headerValue(request: HttpRequestLike, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Browsers send `Sec-Fetch-Site`/`Sec-Fetch-Dest` on every request; Node's fetch sends only `Sec-Fetch-Mode`,
+ * so `Sec-Fetch-Mode` alone does not mark a browser.
+ */
+export function isBrowserRequest(request: HttpRequestLike): boolean {
+  return request.headers['sec-fetch-site'] !== undefined || request.headers['sec-fetch-dest'] !== undefined;
+}

@@ -1,0 +1,52 @@
+import { Logger, Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { Clock, SystemClock } from '../clock/clock';
+import { CharonConfig } from '../config/charon-config';
+import type { CharonModuleOptions } from '../config/charon-module-options';
+import { resolveCharonOptions, type ResolvedCharon } from '../config/resolve-charon-options';
+import { CharonExceptionFilter } from '../errors/charon-exception.filter';
+import { RefreshTokenGuard } from '../guards/refresh-token.guard';
+import { SessionGuard } from '../guards/session.guard';
+import { CharonCookieInterceptor } from '../interceptors/charon-cookie.interceptor';
+import { SessionService } from '../session/session.service';
+import { SessionStore } from '../session-store/session-store';
+import { TokenFactory } from '../tokens/token-factory';
+import { CHARON_MODULE_OPTIONS, CharonConfigurableModule } from './charon.module-definition';
+import { sessionStoreProvider } from './session-store.provider';
+
+const RESOLVED_CHARON = Symbol('nestjs-charon:resolved');
+
+/**
+ * Authentication sessions for Nest.
+ *
+ * ```ts
+ * @Module({
+ *   imports: [CharonModule.forRoot({ tokenIssuer: 'https://example.com', baseSecret: () => process.env.CHARON_SECRET!, isGlobal: true })],
+ * })
+ * export class AppModule {}
+ * ```
+ * or `CharonModule.forRootAsync({ imports, inject, useFactory })`. Provides {@link SessionService},
+ * {@link SessionGuard}, {@link RefreshTokenGuard}, {@link SessionStore}, {@link TokenFactory}, {@link CharonConfig}
+ * and {@link Clock}, and registers {@link CharonExceptionFilter} and {@link CharonCookieInterceptor} app-wide.
+ * Each provider can be replaced in tests with `overrideProvider`.
+ */
+@Module({
+  providers: [
+    {
+      provide: RESOLVED_CHARON,
+      inject: [CHARON_MODULE_OPTIONS],
+      useFactory: (options: CharonModuleOptions) => resolveCharonOptions(options, new Logger('Charon')),
+    },
+    { provide: CharonConfig, inject: [RESOLVED_CHARON], useFactory: (resolved: ResolvedCharon) => resolved.config },
+    { provide: TokenFactory, inject: [RESOLVED_CHARON], useFactory: (resolved: ResolvedCharon) => resolved.tokenFactory },
+    { provide: Clock, useClass: SystemClock },
+    sessionStoreProvider,
+    SessionService,
+    SessionGuard,
+    RefreshTokenGuard,
+    { provide: APP_INTERCEPTOR, useClass: CharonCookieInterceptor },
+    { provide: APP_FILTER, useClass: CharonExceptionFilter },
+  ],
+  exports: [CharonConfig, TokenFactory, Clock, SessionStore, SessionService, SessionGuard, RefreshTokenGuard],
+})
+export class CharonModule extends CharonConfigurableModule {}

@@ -1,0 +1,279 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../clock/clock';
+import { CharonConfig } from '../config/charon-config';
+import { CharonError } from '../errors/charon.error';
+import { InsecureTokenTransportError } from '../errors/insecure-token-transport.error';
+import { SessionConflictError } from '../errors/session-conflict.error';
+import { SessionStorageError } from '../errors/session-storage.error';
+import { UnsupportedTokenTransportError } from '../errors/unsupported-token-transport.error';
+import { serializeCookie } from '../internal/cookies';
+import { isBrowserRequest, peekRequestState, requestState, type CharonRequestState, type HttpRequestLike } from '../internal/http-request';
+import { SessionStore } from '../session-store/session-store';
+import {
+  sessionCreateChannel,
+  sessionDeleteAllChannel,
+  sessionDeleteChannel,
+  sessionLockConflictChannel,
+  sessionRefreshChannel,
+} from '../telemetry/charon-telemetry';
+import { TokenFactory, type TokenPayload } from '../tokens/token-factory';
+import { splitSignature } from '../tokens/token-transport';
+import { computeTimestamps, type SessionTimestamps } from './session-timestamps';
+import { SESSION_MODEL_VERSION, TOKEN_TRANSPORTS, type Session, type TokenTransport, type UserId } from './session.model';
+
+/** Default session type. */
+export const DEFAULT_SESSION_TYPE = 'full';
+
+/** Tokens as the client may see them (see {@link TokenTransport}); expiries in unix seconds. */
+export interface SessionTokens {
+  /** Whole token (`bearer`), `header.payload` (`cookie`) or `null` (`cookie_only`). */
+  accessToken: string | null;
+  accessTokenExp: number;
+  /** Whole token (`bearer`), `header.payload` (`cookie`) or `null` (`cookie_only`). */
+  refreshToken: string | null;
+  refreshTokenExp: number;
+}
+
+/** What creating or refreshing a session produces. */
+export interface SessionResult {
+  session: Session;
+  tokens: SessionTokens;
+  tokenTransport: TokenTransport;
+  accessTokenPayload: TokenPayload;
+  refreshTokenPayload: TokenPayload;
+}
+
+/** Options shared by create and refresh. */
+export interface SessionWriteOptions {
+  /** App data stored with the session; replaces what the session held. Default `{}`. Must be JSON-serializable. */
+  extraPayload?: Record<string, unknown>;
+  /** Claims added to (or overriding) the access token's. */
+  accessClaimOverrides?: Record<string, unknown>;
+  /** Claims added to (or overriding) the refresh token's. */
+  refreshClaimOverrides?: Record<string, unknown>;
+}
+
+/** Options of {@link SessionService.create}. */
+export interface CreateSessionOptions extends SessionWriteOptions {
+  /** The authenticated user; a number stays a number in `sub`. */
+  userId: UserId;
+  /** How the client gets its tokens. Browsers may not get `bearer` while `enforceBrowserCookies` is on. */
+  tokenTransport: TokenTransport;
+  /** Session type. Default `'full'`. */
+  sessionType?: string;
+}
+
+function randomId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/**
+ * Creates, refreshes, lists and deletes sessions, and issues their tokens. The facade over the
+ * {@link SessionStore}: it adds telemetry and maps store failures to {@link SessionStorageError} (500) and lock
+ * conflicts to {@link SessionConflictError} (409).
+ *
+ * Methods that take the request read the guard's state from it and leave cookies on it; the global
+ * `CharonCookieInterceptor` writes them to the response, so controllers stay platform-agnostic.
+ */
+@Injectable()
+export class SessionService {
+  private readonly logger = new Logger('Charon');
+
+  constructor(
+    private readonly store: SessionStore,
+    private readonly tokenFactory: TokenFactory,
+    private readonly config: CharonConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Logs a user in: a new session and its tokens. */
+  async create(request: HttpRequestLike, options: CreateSessionOptions): Promise<SessionResult> {
+    const { userId, tokenTransport, sessionType = DEFAULT_SESSION_TYPE } = options;
+    this.assertTransportAllowed(request, tokenTransport);
+    const state = requestState(request, this.clock);
+    const time = computeTimestamps(state.now, undefined, this.config);
+    const session: Session = {
+      id: this.config.genId(),
+      userId,
+      type: sessionType,
+      createdAt: time.now,
+      expiresAt: time.sessionExpiresAt,
+      refreshedAt: time.now,
+      refreshExpiresAt: time.refreshExpiresAt,
+      refreshTokenId: randomId(),
+      tokensFreshFrom: time.now,
+      prevTokensFreshFrom: time.now,
+      lockVersion: 0,
+      extraPayload: options.extraPayload ?? {},
+      version: SESSION_MODEL_VERSION,
+    };
+    const stored = await this.write(session);
+    if (sessionCreateChannel.hasSubscribers) sessionCreateChannel.publish(this.eventOf(stored));
+    return this.issueTokens(state, stored, time, tokenTransport, options);
+  }
+
+  /**
+   * Refreshes the session `RefreshTokenGuard` loaded for this request: new tokens with the same transport as
+   * the refresh token came with, a new refresh token id, maybe a new token generation. Identity fields
+   * (id, user, type, createdAt, expiresAt) never change. Rejects with 409 if another refresh won the race.
+   */
+  async refresh(request: HttpRequestLike, options: SessionWriteOptions = {}): Promise<SessionResult> {
+    const state = peekRequestState(request);
+    const current = state?.session;
+    if (state === undefined || current === undefined || state.tokenTransport === undefined) {
+      throw new Error('SessionService.refresh() needs the session loaded by RefreshTokenGuard: add @UseGuards(RefreshTokenGuard) to the route');
+    }
+    this.assertTransportAllowed(request, state.tokenTransport);
+    const time = computeTimestamps(state.now, current, this.config);
+    const session: Session = {
+      ...current,
+      refreshedAt: time.now,
+      refreshExpiresAt: time.refreshExpiresAt,
+      refreshTokenId: randomId(),
+      extraPayload: options.extraPayload ?? {},
+      ...(state.startsNewGeneration ? { tokensFreshFrom: time.now, prevTokensFreshFrom: current.tokensFreshFrom } : {}),
+    };
+    const stored = await this.write(session);
+    state.session = stored;
+    if (sessionRefreshChannel.hasSubscribers) sessionRefreshChannel.publish(this.eventOf(stored));
+    return this.issueTokens(state, stored, time, state.tokenTransport, options);
+  }
+
+  /**
+   * Logs out: deletes the session of the request's verified token (if any) and clears both token cookies,
+   * whatever the transport. The access token stays valid until it expires unless routes load the session.
+   */
+  async deleteCurrent(request: HttpRequestLike): Promise<void> {
+    const state = requestState(request, this.clock);
+    if (state.payload !== undefined) {
+      const { sid, sub, styp } = state.payload;
+      await this.delete(sid, sub, styp);
+    }
+    this.clearTokenCookies(request);
+  }
+
+  /** Tells the client to drop both token cookies (same Path and Domain they were set with). */
+  clearTokenCookies(request: HttpRequestLike): void {
+    requestState(request, this.clock).responseCookies = [
+      serializeCookie(this.config.accessCookieName, '', 0, this.config.accessCookie),
+      serializeCookie(this.config.refreshCookieName, '', 0, this.config.refreshCookie),
+    ];
+  }
+
+  /** The live session, or null. */
+  get(sessionId: string, userId: UserId, type: string = DEFAULT_SESSION_TYPE): Promise<Session | null> {
+    return this.guardStore('get', () => this.store.get(sessionId, userId, type));
+  }
+
+  /** Every live session of a user, of one type. */
+  getAll(userId: UserId, type: string = DEFAULT_SESSION_TYPE): Promise<Session[]> {
+    return this.guardStore('getAll', () => this.store.getAll(userId, type));
+  }
+
+  /** Deletes one session; deleting a missing one is fine. */
+  async delete(sessionId: string, userId: UserId, type: string = DEFAULT_SESSION_TYPE): Promise<void> {
+    await this.guardStore('delete', () => this.store.delete(sessionId, userId, type));
+    if (sessionDeleteChannel.hasSubscribers) sessionDeleteChannel.publish({ sessionId, userId, sessionType: type });
+  }
+
+  /** Logs a user out everywhere: deletes all their sessions of one type. */
+  async deleteAll(userId: UserId, type: string = DEFAULT_SESSION_TYPE): Promise<void> {
+    await this.guardStore('deleteAll', () => this.store.deleteAll(userId, type));
+    if (sessionDeleteAllChannel.hasSubscribers) sessionDeleteAllChannel.publish({ userId, sessionType: type });
+  }
+
+  /** Logs out other devices: deletes every session of the request's user and session type but the current one. */
+  async deleteAllExceptCurrent(request: HttpRequestLike): Promise<void> {
+    const payload = peekRequestState(request)?.payload;
+    if (payload === undefined) throw new Error('deleteAllExceptCurrent() needs a verified token: add a guard to the route');
+    const others = (await this.getAll(payload.sub, payload.styp)).filter((session) => session.id !== payload.sid);
+    await Promise.all(others.map((session) => this.delete(session.id, session.userId, session.type)));
+  }
+
+  private assertTransportAllowed(request: HttpRequestLike, transport: TokenTransport): void {
+    if (!TOKEN_TRANSPORTS.includes(transport)) throw new UnsupportedTokenTransportError();
+    if (transport === 'bearer' && this.config.enforceBrowserCookies && isBrowserRequest(request)) {
+      throw new InsecureTokenTransportError();
+    }
+  }
+
+  /** Upserts and returns the session as stored (lockVersion + 1). */
+  private async write(session: Session): Promise<Session> {
+    try {
+      await this.guardStore('upsert', () => this.store.upsert(session));
+    } catch (error) {
+      if (error instanceof SessionConflictError && sessionLockConflictChannel.hasSubscribers) {
+        sessionLockConflictChannel.publish(this.eventOf(session));
+      }
+      throw error;
+    }
+    return { ...session, lockVersion: session.lockVersion + 1 };
+  }
+
+  private async guardStore<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof CharonError) throw error;
+      const failure = new SessionStorageError(`session store ${operation} failed`, { cause: error });
+      this.logger.error(`${failure.message}: ${error instanceof Error ? error.message : String(error)}`);
+      throw failure;
+    }
+  }
+
+  private issueTokens(
+    state: CharonRequestState,
+    session: Session,
+    time: SessionTimestamps,
+    transport: TokenTransport,
+    options: SessionWriteOptions,
+  ): SessionResult {
+    const shared = { iat: time.now, iss: this.config.tokenIssuer, nbf: time.now, sid: session.id, sub: session.userId, styp: session.type };
+    const accessTokenPayload = {
+      ...shared,
+      jti: randomId(),
+      exp: time.accessExpiresAt,
+      type: 'access',
+      ...options.accessClaimOverrides,
+    } as TokenPayload;
+    const refreshTokenPayload = {
+      ...shared,
+      jti: session.refreshTokenId,
+      exp: time.refreshExpiresAt,
+      type: 'refresh',
+      ...options.refreshClaimOverrides,
+    } as TokenPayload;
+    const accessToken = this.tokenFactory.sign(accessTokenPayload);
+    const refreshToken = this.tokenFactory.sign(refreshTokenPayload);
+    const tokens: SessionTokens = {
+      accessToken,
+      accessTokenExp: time.accessExpiresAt,
+      refreshToken,
+      refreshTokenExp: time.refreshExpiresAt,
+    };
+    const { config } = this;
+    if (transport === 'cookie') {
+      const access = splitSignature(accessToken);
+      const refresh = splitSignature(refreshToken);
+      tokens.accessToken = access.headerPayload;
+      tokens.refreshToken = refresh.headerPayload;
+      state.responseCookies = [
+        serializeCookie(config.accessCookieName, access.signature, time.accessTtl, config.accessCookie),
+        serializeCookie(config.refreshCookieName, refresh.signature, time.refreshTtl, config.refreshCookie),
+      ];
+    } else if (transport === 'cookie_only') {
+      tokens.accessToken = null;
+      tokens.refreshToken = null;
+      state.responseCookies = [
+        serializeCookie(config.accessCookieName, accessToken, time.accessTtl, config.accessCookie),
+        serializeCookie(config.refreshCookieName, refreshToken, time.refreshTtl, config.refreshCookie),
+      ];
+    }
+    return { session, tokens, tokenTransport: transport, accessTokenPayload, refreshTokenPayload };
+  }
+
+  private eventOf(session: Session) {
+    return { sessionId: session.id, userId: session.userId, sessionType: session.type };
+  }
+}

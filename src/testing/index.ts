@@ -1,0 +1,3 @@
+/** Test helpers: `import { createTestSession, FixedClock } from 'nestjs-charon/testing'`. */
+export { FixedClock } from './fixed-clock';
+export { createTestSession, TestSession, type HeaderSettable, type TestSessionOptions, type TokenKind } from './test-session';

@@ -1,0 +1,50 @@
+import type { Session, SessionStore, UserId } from 'nestjs-charon';
+
+/**
+ * Wraps a store so that `get` answers only once `parties` gets are waiting: every racing request then loads
+ * the same lockVersion before any of them writes, which forces the optimistic-locking race a test wants to see
+ * (over HTTP, requests otherwise tend to run one after the other). Other calls pass straight through.
+ */
+export class BarrierSessionStore implements SessionStore {
+  private waiting: (() => void)[] = [];
+  private parties = 0;
+
+  constructor(private readonly inner: SessionStore) {}
+
+  /** Holds the next `parties` gets until all have arrived. */
+  arm(parties: number): void {
+    this.parties = parties;
+  }
+
+  async get(sessionId: string, userId: UserId, type: string): Promise<Session | null> {
+    const session = await this.inner.get(sessionId, userId, type);
+    if (this.parties > 0) {
+      await new Promise<void>((resolve) => {
+        this.waiting.push(resolve);
+        if (this.waiting.length >= this.parties) {
+          const released = this.waiting;
+          this.waiting = [];
+          this.parties = 0;
+          for (const release of released) release();
+        }
+      });
+    }
+    return session;
+  }
+
+  upsert(session: Session): Promise<void> {
+    return this.inner.upsert(session);
+  }
+
+  delete(sessionId: string, userId: UserId, type: string): Promise<void> {
+    return this.inner.delete(sessionId, userId, type);
+  }
+
+  getAll(userId: UserId, type: string): Promise<Session[]> {
+    return this.inner.getAll(userId, type);
+  }
+
+  deleteAll(userId: UserId, type: string): Promise<void> {
+    return this.inner.deleteAll(userId, type);
+  }
+}
