@@ -1,0 +1,516 @@
+import { Logger, type LoggerService, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
+import { type Clock, SystemClock } from '../../clock/clock';
+import { CharonConfigError } from '../../errors/charon-config.error';
+import { SessionConflictError } from '../../errors/session-conflict.error';
+import { SessionStorageError } from '../../errors/session-storage.error';
+import type { Session, UserId } from '../../session/session.model';
+import { SessionStore } from '../session-store';
+import type { SessionStoreFactory } from '../session-store-factory';
+import { type DecodeFailure, decodeSession, encodeSession } from './redis-session-codec';
+import { REDIS_FUNCTION_NAMES, REDIS_FUNCTIONS_LIBRARY, REDIS_FUNCTIONS_SOURCE, UpsertResult } from './redis-session-functions';
+import { isValidUserId, type RedisSessionKeys, sessionKeys } from './redis-session-keys';
+import {
+  DEFAULT_REDIS_KEY_PREFIX,
+  DEFAULT_REDIS_OPERATION_TIMEOUT_MS,
+  DEFAULT_REDIS_RECONNECT_MAX_DELAY_MS,
+  DEFAULT_REDIS_STARTUP_TIMEOUT_MS,
+  type RedisSessionStoreOptions,
+} from './redis-session-store.options';
+
+/** Purpose string of the default signing key, passed to the module's `deriveKey`. */
+export const REDIS_SIGNING_KEY_PURPOSE = 'redis session signing';
+
+/** Shortest signing key accepted: HMAC-SHA256 gains nothing from more, and loses strength with less. */
+const MIN_SIGNING_KEY_BYTES = 32;
+
+/** Longest wait for a polite QUIT on shutdown before the connection is simply dropped. */
+const QUIT_TIMEOUT_MS = 1000;
+
+type RedisClient = Redis | Cluster;
+
+/** ioredis is an optional peer dependency: load it only when a connection has to be created. */
+function loadIoredis(): typeof import('ioredis') {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('ioredis') as typeof import('ioredis');
+  } catch (error) {
+    throw new CharonConfigError([
+      `redis session store: the optional dependency ioredis could not be loaded (${(error as Error).message}); install it with \`npm install ioredis\``,
+    ]);
+  }
+}
+
+function isCluster(client: RedisClient): client is Cluster {
+  return client.isCluster;
+}
+
+/** Redis lost the functions (restart without persistence, FUNCTION FLUSH, failover to a node without them). */
+function isMissingFunction(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : '';
+  return message.includes('Function not found') || message.startsWith('NOSCRIPT');
+}
+
+/** The error's own words, short. Redis and ioredis messages carry no credentials. */
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.length > 200 ? `${message.slice(0, 200)}...` : message;
+}
+
+function validatePositive(problems: string[], name: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+    problems.push(`redis session store: ${name} must be a positive number of milliseconds, got ${value}`);
+  }
+}
+
+/**
+ * Sessions in Redis (>= 7.0), standalone or Cluster, shared by every instance of the app and kept across restarts.
+ *
+ * Data layout, per (user id, session type), both keys in one Cluster hash slot:
+ * - `<prefix>{<tag>}:sessions`, a hash: session id -> signed serialized session;
+ * - `<prefix>{<tag>}:expiry`, a sorted set: session id scored by `refreshExpiresAt`;
+ *
+ * where `<tag>` is base64url(JSON `[userId, type]`). Both keys expire (EXPIREAT) with the last session they hold.
+ *
+ * Each operation is one round trip: `get` is one HGET, `getAll` one HVALS, `deleteAll` one DEL (both keys),
+ * `upsert` and `delete` one FCALL of a function that checks the lock version, writes both keys, prunes a few
+ * expired sessions and moves the key expiry, atomically. Signatures, expiry ("now" from the clock) and ownership are
+ * checked in Node; entries that fail are ignored and logged as warnings.
+ *
+ * Failures (Redis unreachable, slower than `operationTimeoutMs`, an unexpected reply) reject with
+ * {@link SessionStorageError}; lock conflicts with {@link SessionConflictError}. If Redis lost the functions, the
+ * store loads them again and retries once.
+ *
+ * Prefer the {@link redisSessionStore} factory, which wires in the module's clock, logger and a signing key derived
+ * from the base secret, and loads the functions before the app starts.
+ */
+export class RedisSessionStore extends SessionStore implements OnModuleInit, OnApplicationShutdown {
+  /** The ioredis connection the store uses: created by it ({@link ownsClient}) or given as `client`. */
+  readonly client: RedisClient;
+  /** Whether the store created {@link client}, and so closes it on shutdown. */
+  readonly ownsClient: boolean;
+  /** Prefix of every key, see {@link RedisSessionStoreOptions.keyPrefix}. */
+  readonly keyPrefix: string;
+  private readonly getSigningKey: () => Uint8Array;
+  private readonly operationTimeoutMs: number;
+  private readonly startupTimeoutMs: number;
+  private readonly clock: Clock;
+  private readonly logger: LoggerService;
+  private initialization: Promise<void> | undefined;
+  private functionLoad: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+  private connectionTrouble = false;
+
+  /**
+   * Creates the store and, unless `client` is given, its connection (which starts connecting at once).
+   * Call {@link init} (or let Nest call `onModuleInit`) before use.
+   *
+   * @throws CharonConfigError listing every problem with `options`.
+   */
+  constructor(options: RedisSessionStoreOptions) {
+    super();
+    const problems: string[] = [];
+    if (options.client && (options.url !== undefined || options.redisOptions || options.cluster)) {
+      problems.push('redis session store: `client` cannot be combined with `url`, `redisOptions` or `cluster`');
+    }
+    if (options.cluster && (options.url !== undefined || options.redisOptions)) {
+      problems.push(
+        'redis session store: `cluster` cannot be combined with `url` or `redisOptions`; put node options in `cluster.options.redisOptions`',
+      );
+    }
+    if (options.cluster && !(Array.isArray(options.cluster.nodes) && options.cluster.nodes.length > 0)) {
+      problems.push('redis session store: `cluster.nodes` must list at least one node');
+    }
+    const keyPrefix = options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX;
+    if (typeof keyPrefix !== 'string' || /[{}]/.test(keyPrefix)) {
+      problems.push(`redis session store: keyPrefix must be a string without "{" or "}" (they would break the Cluster hash tag)`);
+    }
+    validatePositive(problems, 'operationTimeoutMs', options.operationTimeoutMs);
+    validatePositive(problems, 'startupTimeoutMs', options.startupTimeoutMs);
+    validatePositive(problems, 'reconnectMaxDelayMs', options.reconnectMaxDelayMs);
+    if (!options.getSigningKey) {
+      problems.push(
+        'redis session store: getSigningKey is required when constructing RedisSessionStore directly; use redisSessionStore(), which derives one from the base secret',
+      );
+    } else {
+      let length = -1;
+      try {
+        length = options.getSigningKey()?.length ?? -1;
+      } catch {
+        // reported below
+      }
+      if (!(length >= MIN_SIGNING_KEY_BYTES)) {
+        problems.push(`redis session store: getSigningKey must return a key of at least ${MIN_SIGNING_KEY_BYTES} bytes`);
+      }
+    }
+    if (problems.length > 0) throw new CharonConfigError(problems);
+
+    this.keyPrefix = keyPrefix;
+    this.getSigningKey = options.getSigningKey!;
+    this.operationTimeoutMs = options.operationTimeoutMs ?? DEFAULT_REDIS_OPERATION_TIMEOUT_MS;
+    this.startupTimeoutMs = options.startupTimeoutMs ?? DEFAULT_REDIS_STARTUP_TIMEOUT_MS;
+    this.clock = options.clock ?? new SystemClock();
+    this.logger = options.logger ?? new Logger(RedisSessionStore.name);
+
+    if (options.client) {
+      this.client = options.client;
+      this.ownsClient = false;
+    } else {
+      this.client = this.createClient(options);
+      this.ownsClient = true;
+      this.watchConnection();
+    }
+  }
+
+  private createClient(options: RedisSessionStoreOptions): RedisClient {
+    const ioredis = loadIoredis();
+    const maxDelay = options.reconnectMaxDelayMs ?? DEFAULT_REDIS_RECONNECT_MAX_DELAY_MS;
+    // Reconnect forever: the store must heal by itself when Redis returns. Start fast, back off to maxDelay.
+    const reconnect = (attempt: number): number => Math.min(25 * 2 ** Math.min(attempt, 16), maxDelay);
+    const perConnection: RedisOptions = {
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      commandTimeout: this.operationTimeoutMs,
+    };
+    if (options.cluster) {
+      const clusterOptions: ClusterOptions = {
+        // The cluster-level offline queue stays on (ioredis' default): ioredis parks commands there during slot
+        // refreshes and failovers, and the store's own deadline bounds how long any caller waits.
+        clusterRetryStrategy: reconnect,
+        ...options.cluster.options,
+        redisOptions: { ...perConnection, ...options.cluster.options?.redisOptions },
+      };
+      return new ioredis.Cluster(options.cluster.nodes, clusterOptions);
+    }
+    const redisOptions: RedisOptions = {
+      ...perConnection,
+      // Fail fast while disconnected instead of queueing commands that would run after their caller gave up.
+      enableOfflineQueue: false,
+      retryStrategy: reconnect,
+      ...options.redisOptions,
+    };
+    return options.url !== undefined ? new ioredis.Redis(options.url, redisOptions) : new ioredis.Redis(redisOptions);
+  }
+
+  /** One warning when the owned connection gets into trouble and one line when it is back, not one per retry. */
+  private watchConnection(): void {
+    const onTrouble = (error: unknown): void => {
+      if (this.connectionTrouble || this.closing) return;
+      this.connectionTrouble = true;
+      this.logger.warn(
+        `Redis session store: connection problem (${describe(error)}); session operations fail until Redis is reachable again`,
+      );
+    };
+    this.client.on('error', onTrouble);
+    this.client.on('node error', onTrouble);
+    this.client.on('ready', () => {
+      if (!this.connectionTrouble) return;
+      this.connectionTrouble = false;
+      this.logger.log('Redis session store: connection to Redis restored');
+    });
+  }
+
+  /**
+   * Waits for the connection and loads the function library (on every primary of a Cluster). Idempotent; the
+   * {@link redisSessionStore} factory and `onModuleInit` both call it. Bounded by `startupTimeoutMs`.
+   *
+   * @throws SessionStorageError when Redis cannot be reached in time, is older than 7.0, or refuses FUNCTION LOAD.
+   */
+  init(): Promise<void> {
+    this.initialization ??= this.start().catch((error: unknown) => {
+      this.initialization = undefined;
+      throw error;
+    });
+    return this.initialization;
+  }
+
+  /** Nest lifecycle hook: {@link init}. */
+  async onModuleInit(): Promise<void> {
+    await this.init();
+  }
+
+  /** Nest lifecycle hook: {@link close}. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.close();
+  }
+
+  /**
+   * Closes the connection if the store created it (QUIT, then a hard disconnect if Redis does not answer within a
+   * second); a connection given as `client` is left to its owner. Idempotent.
+   */
+  close(): Promise<void> {
+    if (!this.ownsClient) return Promise.resolve();
+    this.closing ??= (async () => {
+      const client = this.client;
+      if (client.status !== 'end') {
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          await Promise.race([
+            client.quit(),
+            new Promise<void>((resolve) => (timer = setTimeout(resolve, QUIT_TIMEOUT_MS))),
+          ]);
+        } catch {
+          // Not connected: nothing to say goodbye to.
+        } finally {
+          clearTimeout(timer);
+        }
+      }
+      client.disconnect();
+    })();
+    return this.closing;
+  }
+
+  async get(sessionId: string, userId: UserId, type: string): Promise<Session | null> {
+    if (typeof sessionId !== 'string' || !isValidUserId(userId) || typeof type !== 'string') return null;
+    const keys = sessionKeys(this.keyPrefix, userId, type);
+    const value = await this.run('get', () => this.client.hget(keys.sessions, sessionId));
+    if (value === null) return null;
+    if (typeof value !== 'string') throw this.unexpectedReply('get');
+    const decoded = decodeSession(value, this.getSigningKey(), userId, type, sessionId);
+    if (!decoded.ok) {
+      this.warnIgnored(keys, decoded.reason, 1);
+      return null;
+    }
+    return decoded.session.refreshExpiresAt > this.clock.now() ? decoded.session : null;
+  }
+
+  async upsert(session: Session): Promise<void> {
+    const { id, userId, type, lockVersion, refreshExpiresAt } = session;
+    if (typeof id !== 'string' || !isValidUserId(userId) || typeof type !== 'string') {
+      throw new TypeError('session.id and session.type must be strings, session.userId a string or a finite number');
+    }
+    if (!Number.isSafeInteger(lockVersion) || lockVersion < 0) {
+      throw new TypeError('session.lockVersion must be a non-negative integer');
+    }
+    if (!Number.isSafeInteger(refreshExpiresAt)) {
+      // It becomes a sorted-set score and an EXPIREAT time: both need whole seconds.
+      throw new TypeError('session.refreshExpiresAt must be an integer (unix seconds)');
+    }
+    const keys = sessionKeys(this.keyPrefix, userId, type);
+    const value = encodeSession(session, lockVersion + 1, this.getSigningKey());
+    const args = [id, String(lockVersion), value, String(refreshExpiresAt), String(this.clock.now())];
+    const reply = await this.run('upsert', () => this.callFunction(REDIS_FUNCTION_NAMES.upsert, keys, args));
+    switch (reply) {
+      case UpsertResult.Ok:
+        return;
+      case UpsertResult.Exists:
+      case UpsertResult.Missing:
+      case UpsertResult.LockVersionMismatch:
+        throw new SessionConflictError();
+      default:
+        throw this.unexpectedReply('upsert');
+    }
+  }
+
+  async delete(sessionId: string, userId: UserId, type: string): Promise<void> {
+    if (typeof sessionId !== 'string' || !isValidUserId(userId) || typeof type !== 'string') return;
+    const keys = sessionKeys(this.keyPrefix, userId, type);
+    const args = [sessionId, String(this.clock.now())];
+    const reply = await this.run('delete', () => this.callFunction(REDIS_FUNCTION_NAMES.delete, keys, args));
+    if (reply !== 0) throw this.unexpectedReply('delete');
+  }
+
+  async getAll(userId: UserId, type: string): Promise<Session[]> {
+    if (!isValidUserId(userId) || typeof type !== 'string') return [];
+    const keys = sessionKeys(this.keyPrefix, userId, type);
+    const values = await this.run('getAll', () => this.client.hvals(keys.sessions));
+    if (!Array.isArray(values)) throw this.unexpectedReply('getAll');
+    const now = this.clock.now();
+    const key = this.getSigningKey();
+    const sessions: Session[] = [];
+    // A value copied under a second field of the same hash would verify twice; ids keep it from appearing twice.
+    const seen = new Set<string>();
+    let ignored = 0;
+    let reason: DecodeFailure | 'duplicate' = 'malformed';
+    for (const value of values) {
+      const decoded = typeof value === 'string' ? decodeSession(value, key, userId, type) : undefined;
+      if (!decoded?.ok || seen.has(decoded.session.id)) {
+        ignored++;
+        reason = decoded ? (decoded.ok ? 'duplicate' : decoded.reason) : 'malformed';
+        continue;
+      }
+      seen.add(decoded.session.id);
+      if (decoded.session.refreshExpiresAt > now) sessions.push(decoded.session);
+    }
+    if (ignored > 0) this.warnIgnored(keys, reason, ignored);
+    return sessions;
+  }
+
+  async deleteAll(userId: UserId, type: string): Promise<void> {
+    if (!isValidUserId(userId) || typeof type !== 'string') return;
+    const keys = sessionKeys(this.keyPrefix, userId, type);
+    const reply = await this.run('deleteAll', () => this.client.del(keys.sessions, keys.expiry));
+    if (typeof reply !== 'number') throw this.unexpectedReply('deleteAll');
+  }
+
+  /** FCALL, and if Redis lost the library, load it again and retry once. */
+  private async callFunction(name: string, keys: RedisSessionKeys, args: string[]): Promise<unknown> {
+    try {
+      return await this.client.fcall(name, 2, keys.sessions, keys.expiry, ...args);
+    } catch (error) {
+      if (!isMissingFunction(error)) throw error;
+      await this.loadFunctions('reload');
+      return await this.client.fcall(name, 2, keys.sessions, keys.expiry, ...args);
+    }
+  }
+
+  /** Loads the library on Redis, or on every primary of a Cluster. Concurrent callers share one load. */
+  private loadFunctions(reason: 'start' | 'reload'): Promise<void> {
+    if (this.functionLoad) return this.functionLoad;
+    if (reason === 'reload') {
+      this.logger.warn(
+        'Redis session store: Redis lost the session functions (restart without persistence, FUNCTION FLUSH or failover); loading them again',
+      );
+    }
+    const client = this.client;
+    const targets: Redis[] = isCluster(client) ? client.nodes('master') : [client];
+    this.functionLoad = (async () => {
+      if (targets.length === 0) throw new Error('the cluster has no known primary nodes');
+      const replies = await Promise.all(
+        targets.map((node) => node.call('FUNCTION', 'LOAD', 'REPLACE', REDIS_FUNCTIONS_SOURCE)),
+      );
+      if (replies.some((reply) => reply !== REDIS_FUNCTIONS_LIBRARY)) {
+        throw new Error(`unexpected reply to FUNCTION LOAD: ${JSON.stringify(replies)}`);
+      }
+    })().finally(() => {
+      this.functionLoad = undefined;
+    });
+    return this.functionLoad;
+  }
+
+  private async start(): Promise<void> {
+    let stopWaiting: () => void = () => undefined;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        (async () => {
+          await this.waitUntilReady((stop) => (stopWaiting = stop));
+          await this.loadFunctions('start');
+        })(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no success within startupTimeoutMs (${this.startupTimeoutMs} ms)`)),
+            this.startupTimeoutMs,
+          );
+        }),
+      ]);
+    } catch (error) {
+      throw new SessionStorageError(
+        `Redis session store: could not start: ${describe(error)}. Check the connection settings, that Redis is 7.0 or newer, and that its user may run FUNCTION LOAD`,
+        { cause: error },
+      );
+    } finally {
+      clearTimeout(timer);
+      stopWaiting();
+    }
+  }
+
+  /** Resolves when the connection is ready; `register` receives a function that removes the listeners. */
+  private waitUntilReady(register: (stop: () => void) => void): Promise<void> {
+    const client = this.client;
+    if (client.status === 'ready') return Promise.resolve();
+    if (client.status === 'end') return Promise.reject(new Error('the Redis connection is closed'));
+    if (client.status === 'wait') client.connect().catch(() => undefined);
+    return new Promise<void>((resolve, reject) => {
+      let lastError: unknown;
+      const onReady = (): void => {
+        stop();
+        resolve();
+      };
+      const onError = (error: unknown): void => {
+        lastError = error;
+      };
+      const onEnd = (): void => {
+        stop();
+        reject(new Error(`the Redis connection closed${lastError ? ` (${describe(lastError)})` : ''}`));
+      };
+      const stop = (): void => {
+        client.off('ready', onReady);
+        client.off('error', onError);
+        client.off('end', onEnd);
+      };
+      client.on('ready', onReady);
+      client.on('error', onError);
+      client.on('end', onEnd);
+      register(() => {
+        stop();
+        if (lastError) reject(new Error(describe(lastError)));
+      });
+    });
+  }
+
+  /**
+   * Runs one Redis round trip under the operation deadline and maps every failure to {@link SessionStorageError}.
+   * The deadline is the store's own rather than only ioredis' `commandTimeout`, so it also holds for a given
+   * `client` whatever its settings, and covers a function reload plus the retry.
+   */
+  private async run<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        work(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                new SessionStorageError(
+                  `Redis session store: ${operation} timed out after ${this.operationTimeoutMs} ms`,
+                ),
+              ),
+            this.operationTimeoutMs,
+          );
+        }),
+      ]);
+    } catch (error) {
+      if (error instanceof SessionStorageError) throw error;
+      throw new SessionStorageError(`Redis session store: ${operation} failed: ${describe(error)}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private unexpectedReply(operation: string): SessionStorageError {
+    return new SessionStorageError(`Redis session store: ${operation} got an unexpected reply from Redis`);
+  }
+
+  private warnIgnored(keys: RedisSessionKeys, reason: DecodeFailure | 'duplicate', count: number): void {
+    this.logger.warn(
+      `Redis session store: ignored ${count} stored session(s) in ${keys.sessions} (${reason}); treated as absent. ` +
+        'They were written without the current signing key (key changed, or someone else wrote to Redis).',
+    );
+  }
+}
+
+/**
+ * The `store` option for a Redis session store:
+ *
+ * ```ts
+ * CharonModule.forRoot({ ..., store: redisSessionStore({ url: process.env.REDIS_URL }) })
+ * ```
+ *
+ * At application start it creates the store with the module's clock and logger and, unless `getSigningKey` is
+ * given, a signing key derived from the base secret; then it connects and loads the functions, so a wrong URL or a
+ * Redis without function support fails the start instead of the first login.
+ */
+export function redisSessionStore(options: RedisSessionStoreOptions = {}): SessionStoreFactory {
+  return async (context) => {
+    let getSigningKey = options.getSigningKey;
+    if (!getSigningKey) {
+      const key = context.deriveKey(REDIS_SIGNING_KEY_PURPOSE);
+      getSigningKey = () => key;
+    }
+    const store = new RedisSessionStore({
+      ...options,
+      clock: options.clock ?? context.clock,
+      logger: options.logger ?? context.logger,
+      getSigningKey,
+    });
+    try {
+      await store.init();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  };
+}
