@@ -106,7 +106,8 @@ export function resolveCharonOptions(options: CharonModuleOptions, logger: Logge
           : { keyset: typeof keyset === 'function' ? keyset(derive) : keyset, signingKey: options.jwt?.signingKey ?? CHARON_DEFAULTS.jwtSigningKey },
       );
     } catch (error) {
-      problems.push(`jwt: ${error instanceof Error ? error.message : String(error)}`);
+      if (error instanceof CharonConfigError) problems.push(...error.problems);
+      else problems.push(`jwt: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
