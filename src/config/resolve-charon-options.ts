@@ -42,7 +42,9 @@ function readBaseSecret(baseSecret: CharonModuleOptions['baseSecret'], problems:
 }
 
 function cookieAttributes(overrides: CookieAttributes | undefined, name: string, problems: string[]): ResolvedCookieAttributes {
-  const merged: ResolvedCookieAttributes = { ...DEFAULT_COOKIE_ATTRIBUTES, ...overrides };
+  // An option present but undefined (e.g. from an unset env var) must not switch a secure default off.
+  const given = Object.fromEntries(Object.entries(overrides ?? {}).filter(([, value]) => value !== undefined));
+  const merged: ResolvedCookieAttributes = { ...DEFAULT_COOKIE_ATTRIBUTES, ...given };
   if (merged.sameSite === 'None' && !merged.secure) problems.push(`${name}: sameSite "None" requires secure: true`);
   return Object.freeze(merged);
 }
@@ -100,18 +102,17 @@ export function resolveCharonOptions(options: CharonModuleOptions, logger: Logge
   if (secret) {
     try {
       const keyset = options.jwt?.keyset;
-      tokenFactory = new JwtTokenFactory(
-        keyset === undefined
-          ? defaultJwtKeyset(derive)
-          : { keyset: typeof keyset === 'function' ? keyset(derive) : keyset, signingKey: options.jwt?.signingKey ?? CHARON_DEFAULTS.jwtSigningKey },
-      );
+      tokenFactory = new JwtTokenFactory({
+        keyset: keyset === undefined ? defaultJwtKeyset(derive).keyset : typeof keyset === 'function' ? keyset(derive) : keyset,
+        signingKey: options.jwt?.signingKey ?? CHARON_DEFAULTS.jwtSigningKey,
+      });
     } catch (error) {
       if (error instanceof CharonConfigError) problems.push(...error.problems);
       else problems.push(`jwt: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
-  if (problems.length > 0 || !tokenFactory) throw new CharonConfigError(problems);
+  if (problems.length > 0 || !tokenFactory) throw new CharonConfigError([...new Set(problems)]);
   warnAboutLongLifetimes(config, logger);
   return { config, tokenFactory };
 }

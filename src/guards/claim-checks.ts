@@ -3,7 +3,7 @@ import type { ClaimRequirement } from '../decorators/route-auth-options';
 
 function satisfies(value: unknown, requirement: ClaimRequirement): boolean {
   if (typeof requirement === 'function') return requirement(value) === true;
-  if (typeof requirement !== 'object') return value === requirement;
+  if (typeof requirement !== 'object' || requirement === null) return value === requirement;
   if ('in' in requirement) return requirement.in.includes(value);
   if (!Array.isArray(value)) return false;
   const wanted = Array.isArray(requirement.contains) ? requirement.contains : [requirement.contains];
@@ -16,7 +16,8 @@ export function checkClaims(
   requirements: Readonly<Record<string, ClaimRequirement>>,
 ): AuthenticationFailureReason | undefined {
   for (const name in requirements) {
-    const value = payload[name];
+    // Own properties only: `constructor` or `toString` must not count as claims the token carries.
+    const value = Object.hasOwn(payload, name) ? payload[name] : undefined;
     if (value === undefined) return `bearer token claim ${name} not found`;
     if (!satisfies(value, requirements[name])) return `bearer token claim ${name} invalid`;
   }

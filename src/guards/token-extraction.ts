@@ -32,5 +32,6 @@ export function extractToken(request: HttpRequestLike, cookieName: string): Extr
     const joined = cookie === undefined ? null : joinSignature(fromHeader, cookie);
     return joined === null ? { token: fromHeader, transport: 'bearer' } : { token: joined, transport: 'cookie' };
   }
-  return cookie ? { token: cookie, transport: 'cookie_only' } : undefined;
+  // A lone `.signature` cookie (its header part is missing) is no token at all.
+  return cookie && !cookie.startsWith('.') ? { token: cookie, transport: 'cookie_only' } : undefined;
 }

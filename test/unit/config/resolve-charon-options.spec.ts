@@ -383,3 +383,17 @@ describe('resolveCharonOptions', () => {
     });
   });
 });
+
+describe('resolveCharonOptions: regressions', () => {
+  it('keeps the secure cookie defaults when overrides are present but undefined', () => {
+    const { config } = resolveCharonOptions(
+      options({ accessCookieOptions: { httpOnly: undefined, secure: undefined, sameSite: undefined, path: undefined } }),
+      fakeLogger(),
+    );
+    expect(config.accessCookie).toEqual(DEFAULT_COOKIE_ATTRIBUTES);
+  });
+
+  it('reports a jwt.signingKey that is not in the (default) keyset', () => {
+    expect(problemsOf(options({ jwt: { signingKey: 'nope' } })).join('\n')).toMatch(/nope/);
+  });
+});

@@ -134,3 +134,14 @@ describe('checkClaims', () => {
     });
   });
 });
+
+describe('checkClaims: regressions', () => {
+  it('does not treat inherited properties as claims', () => {
+    expect(checkClaims({}, { constructor: () => true })).toBe('bearer token claim constructor not found');
+    expect(checkClaims({}, { toString: 'x' })).toBe('bearer token claim toString not found');
+  });
+
+  it('compares a null requirement by equality instead of crashing', () => {
+    expect(checkClaims({ a: 1 }, { a: null } as unknown as Record<string, ClaimRequirement>)).toBe('bearer token claim a invalid');
+  });
+});

@@ -154,3 +154,10 @@ describe('extractToken', () => {
     });
   });
 });
+
+describe('extractToken: a lone signature cookie', () => {
+  it('is not a token (its header.payload is missing)', () => {
+    expect(extractToken(request({ cookie: `${COOKIE}=${SIGNATURE}` }), COOKIE)).toBeUndefined();
+    expect(extractToken(request({ authorization: 'Basic YTpi', cookie: `${COOKIE}=${SIGNATURE}` }), COOKIE)).toBeUndefined();
+  });
+});
