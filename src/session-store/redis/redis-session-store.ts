@@ -57,6 +57,21 @@ function describe(error: unknown): string {
   return message.length > 200 ? `${message.slice(0, 200)}...` : message;
 }
 
+/** `promise`, or a rejection after `ms` milliseconds; the timer never outlives the race. */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function validatePositive(problems: string[], name: string, value: number | undefined): void {
   if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
     problems.push(`redis session store: ${name} must be a positive number of milliseconds, got ${value}`);
@@ -242,20 +257,17 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
     if (!this.ownsClient) return Promise.resolve();
     this.closing ??= (async () => {
       const client = this.client;
-      if (client.status !== 'end') {
-        let timer: NodeJS.Timeout | undefined;
-        try {
-          await Promise.race([
-            client.quit(),
-            new Promise<void>((resolve) => (timer = setTimeout(resolve, QUIT_TIMEOUT_MS))),
-          ]);
-        } catch {
-          // Not connected: nothing to say goodbye to.
-        } finally {
-          clearTimeout(timer);
-        }
+      if (client.status === 'end') return;
+      const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+      try {
+        await withTimeout(client.quit(), QUIT_TIMEOUT_MS);
+      } catch {
+        // Not connected: nothing to say goodbye to.
       }
+      // Also cancels a pending reconnection attempt. Between attempts ioredis has no socket to close and never
+      // emits 'end', so only wait for it while a socket may still be open.
       client.disconnect();
+      if ((client.status as string) !== 'reconnecting') await withTimeout(ended, QUIT_TIMEOUT_MS).catch(() => undefined);
     })();
     return this.closing;
   }

@@ -1,0 +1,152 @@
+/**
+ * RedisSessionStore on a private 3-primary Redis Cluster: functions on every primary, hash-tagged keys, one round
+ * trip per operation, reload after a flush, concurrency, and an owned Cluster connection.
+ */
+import { Cluster } from 'ioredis';
+import type { Session } from '../../../src/session/session.model';
+import { REDIS_FUNCTIONS_LIBRARY } from '../../../src/session-store/redis/redis-session-functions';
+import { sessionKeys } from '../../../src/session-store/redis/redis-session-keys';
+import { RedisSessionStore } from '../../../src/session-store/redis/redis-session-store';
+import type { RedisSessionStoreOptions } from '../../../src/session-store/redis/redis-session-store.options';
+import { FixedClock } from '../../../src/testing/fixed-clock';
+import { RedisTestCluster } from '../../support/redis-cluster';
+import { RedisCommandMonitor } from '../../support/redis-monitor';
+import { respCommand } from '../../support/resp';
+import { expectConflict } from '../../conformance/session-store.conformance';
+import { buildSession, CapturingLogger, logoutRacingRefreshes, newSigningKey, randomId } from './helpers';
+
+let cluster: RedisTestCluster;
+let client: Cluster;
+let clock: FixedClock;
+let logger: CapturingLogger;
+let testNumber = 0;
+const signingKey = newSigningKey();
+const stores: RedisSessionStore[] = [];
+
+beforeAll(async () => {
+  cluster = await RedisTestCluster.start();
+  client = new Cluster(cluster.nodes);
+}, 60_000);
+
+afterAll(async () => {
+  await client?.quit().catch(() => client.disconnect());
+  await cluster?.stop();
+});
+
+beforeEach(() => {
+  clock = new FixedClock();
+  logger = new CapturingLogger();
+});
+
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close()));
+});
+
+async function makeStore(options: Partial<RedisSessionStoreOptions> = {}): Promise<RedisSessionStore> {
+  const store = new RedisSessionStore({
+    ...(options.cluster ? {} : { client }),
+    keyPrefix: `cluster-${++testNumber}:`,
+    clock,
+    logger,
+    getSigningKey: () => signingKey,
+    ...options,
+  });
+  stores.push(store);
+  await store.init();
+  return store;
+}
+
+const session = (overrides: Partial<Session> = {}): Session => buildSession(overrides, clock.now());
+
+async function librariesPerNode(): Promise<string[][]> {
+  const replies = (await cluster.onEveryNode('FUNCTION', 'LIST', 'LIBRARYNAME', 'nestjs_charon_*')) as unknown[][][];
+  return replies.map((libraries) => libraries.map((library) => library[1] as string));
+}
+
+it('loads the functions on every primary at start, through a Cluster connection it owns and closes', async () => {
+  await cluster.onEveryNode('FUNCTION', 'FLUSH');
+  const store = await makeStore({ cluster: { nodes: cluster.nodes } });
+  expect(store.ownsClient).toBe(true);
+  expect(await librariesPerNode()).toEqual([[REDIS_FUNCTIONS_LIBRARY], [REDIS_FUNCTIONS_LIBRARY], [REDIS_FUNCTIONS_LIBRARY]]);
+
+  const s = session();
+  await store.upsert(s);
+  await expect(store.get(s.id, s.userId, s.type)).resolves.toStrictEqual({ ...s, lockVersion: 1 });
+
+  await store.onApplicationShutdown();
+  expect(store.client.status).toBe('end');
+});
+
+it("puts both keys of a (user, type) in one slot, whatever the user id holds, and spreads users over the nodes", async () => {
+  const store = await makeStore();
+  const port = cluster.nodes[0].port;
+  for (const userId of ['}{', '{a}', 'a:{b}:c', '{}', 'plain', 7]) {
+    const keys = sessionKeys(store.keyPrefix, userId, '{type}');
+    const slots = await Promise.all([keys.sessions, keys.expiry].map((k) => respCommand(port, ['CLUSTER', 'KEYSLOT', k])));
+    expect(slots[0]).toBe(slots[1]);
+  }
+
+  const userIds = Array.from({ length: 30 }, () => `user-${randomId()}`);
+  for (const userId of userIds) await store.upsert(session({ userId }));
+  const keysPerNode = (await cluster.onEveryNode('DBSIZE')) as number[];
+  expect(keysPerNode.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
+  for (const userId of userIds) expect(await store.getAll(userId, 'full')).toHaveLength(1);
+});
+
+it('uses one round trip per operation, with no redirection', async () => {
+  const store = await makeStore();
+  const monitor = await RedisCommandMonitor.start(cluster.nodes.map((n) => n.port));
+  try {
+    const s = session();
+    const ops: Array<() => Promise<unknown>> = [
+      () => store.upsert(s),
+      () => store.upsert({ ...s, lockVersion: 1 }),
+      () => store.get(s.id, s.userId, s.type),
+      () => store.getAll(s.userId, s.type),
+      () => store.delete(s.id, s.userId, s.type),
+      () => store.deleteAll(s.userId, s.type),
+    ];
+    const counts: number[] = [];
+    for (const op of ops) {
+      const commands = await monitor.record(op);
+      // Only the store's data commands: the Cluster client may refresh its slot map in the background.
+      counts.push(commands.filter((c) => c.some((arg) => arg.startsWith(store.keyPrefix))).length);
+    }
+    expect(counts).toEqual([1, 1, 1, 1, 1, 1]);
+  } finally {
+    await monitor.stop();
+  }
+});
+
+it('reloads the functions after FUNCTION FLUSH on one or all primaries, and retries', async () => {
+  const store = await makeStore();
+  const sessions = Array.from({ length: 12 }, () => session());
+  for (const s of sessions) await store.upsert(s);
+
+  await respCommand(cluster.nodes[1].port, ['FUNCTION', 'FLUSH']);
+  for (const s of sessions) await store.upsert({ ...s, lockVersion: 1 });
+
+  await cluster.onEveryNode('FUNCTION', 'FLUSH');
+  await Promise.all(sessions.map((s) => store.upsert({ ...s, lockVersion: 2 })));
+  for (const s of sessions) await expect(store.get(s.id, s.userId, s.type)).resolves.toMatchObject({ lockVersion: 3 });
+  expect(await librariesPerNode()).toEqual([[REDIS_FUNCTIONS_LIBRARY], [REDIS_FUNCTIONS_LIBRARY], [REDIS_FUNCTIONS_LIBRARY]]);
+});
+
+it('of 50 concurrent updates from the same lockVersion exactly one wins, the rest conflict', async () => {
+  const store = await makeStore();
+  const s = session();
+  await store.upsert(s);
+  const results = await Promise.allSettled(
+    Array.from({ length: 50 }, (_, i) => store.upsert({ ...s, lockVersion: 1, extraPayload: { writer: i } })),
+  );
+  expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  for (const r of results.filter((r) => r.status === 'rejected')) await expectConflict(Promise.reject((r as PromiseRejectedResult).reason));
+  expect(await store.get(s.id, s.userId, s.type)).toMatchObject({ lockVersion: 2 });
+});
+
+it('logout racing refreshes never leaves the session alive', async () => {
+  const store = await makeStore();
+  const userId = `user-${randomId()}`;
+  const wins = await logoutRacingRefreshes(store, () => session({ userId }));
+  expect(wins).toBeGreaterThan(0);
+});
