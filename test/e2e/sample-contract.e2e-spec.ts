@@ -1,6 +1,6 @@
 import request from 'supertest';
-import type { SampleApp } from '../support/sample-app';
-import { startSampleApp } from '../support/sample-app';
+import { RedisTestServer } from '../support/redis-server';
+import { startSampleApp, type SampleApp } from '../support/sample-app';
 
 type Transport = 'bearer' | 'cookie' | 'cookie_only';
 
@@ -26,12 +26,29 @@ function decodePayload(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
 }
 
-describe('sample app HTTP contract', () => {
+describe.each(['memory', 'redis'] as const)('sample app HTTP contract (%s store)', (storeKind) => {
   let sample: SampleApp;
+  let redis: RedisTestServer | undefined;
   const http = () => request(sample.server);
+  /** The sample's environment for this store, plus `extra`. */
+  const env = (extra: Record<string, string> = {}) => ({
+    REDIS_URL: redis?.url,
+    REFRESH_CYCLE: undefined,
+    SESSION_TTL: undefined,
+    ACCESS_TOKEN_TTL: undefined,
+    REFRESH_TOKEN_TTL: undefined,
+    ...extra,
+  });
 
+  beforeAll(async () => {
+    if (storeKind === 'redis') redis = await RedisTestServer.start();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
   beforeEach(async () => {
-    sample = await startSampleApp({ REDIS_URL: undefined, REFRESH_CYCLE: undefined, SESSION_TTL: undefined });
+    await redis?.reset();
+    sample = await startSampleApp(env());
   });
   afterEach(async () => {
     await sample.app.close();
@@ -278,7 +295,7 @@ describe('sample app HTTP contract', () => {
     it('answers 409 to concurrent refreshes of one session: exactly one wins', async () => {
       const result = await login();
       sample.clock.advance(10);
-      sample.store.arm(10);
+      sample.store!.arm(10);
       const responses = await Promise.all(
         Array.from({ length: 10 }, () => present(http().post('/auth/refresh'), result, 'bearer', 'refresh')),
       );
@@ -291,7 +308,7 @@ describe('sample app HTTP contract', () => {
 
     it('never lets a session outlive its sessionTtl', async () => {
       await sample.app.close();
-      sample = await startSampleApp({ SESSION_TTL: '1000', REFRESH_TOKEN_TTL: '600', ACCESS_TOKEN_TTL: '300' });
+      sample = await startSampleApp(env({ SESSION_TTL: '1000', REFRESH_TOKEN_TTL: '600', ACCESS_TOKEN_TTL: '300' }));
       const result = await login();
       const createdAt = result.body.session.createdAt as number;
       expect(result.body.session.expiresAt).toBe(createdAt + 1000);
@@ -308,7 +325,7 @@ describe('sample app HTTP contract', () => {
 
     it('supports infinite sessions', async () => {
       await sample.app.close();
-      sample = await startSampleApp({ SESSION_TTL: 'infinite' });
+      sample = await startSampleApp(env({ SESSION_TTL: 'infinite' }));
       const result = await login('cookie');
       expect(result.body.session.expiresAt).toBe('infinite');
       sample.clock.advance(30 * 24 * 3600);
@@ -369,7 +386,7 @@ describe('sample app HTTP contract', () => {
       for (let round = 0; round < 5; round++) {
         const result = await login();
         sample.clock.advance(10);
-        sample.store.arm(5);
+        sample.store!.arm(5);
         const refreshes = Array.from({ length: 5 }, () => present(http().post('/auth/refresh'), result, 'bearer', 'refresh'));
         const logout = present(http().delete('/auth/session'), result, 'bearer');
         const responses = await Promise.all([...refreshes, logout]);

@@ -1,3 +1,4 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
 import type { Session, SessionStore, UserId } from 'nestjs-charon';
 
 /**
@@ -5,7 +6,7 @@ import type { Session, SessionStore, UserId } from 'nestjs-charon';
  * the same lockVersion before any of them writes, which forces the optimistic-locking race a test wants to see
  * (over HTTP, requests otherwise tend to run one after the other). Other calls pass straight through.
  */
-export class BarrierSessionStore implements SessionStore {
+export class BarrierSessionStore implements SessionStore, OnApplicationShutdown {
   private waiting: (() => void)[] = [];
   private parties = 0;
 
@@ -46,5 +47,10 @@ export class BarrierSessionStore implements SessionStore {
 
   deleteAll(userId: UserId, type: string): Promise<void> {
     return this.inner.deleteAll(userId, type);
+  }
+
+  /** Lets the wrapped store close what it owns (e.g. a Redis connection). */
+  async onApplicationShutdown(signal?: string): Promise<void> {
+    await (this.inner as Partial<OnApplicationShutdown>).onApplicationShutdown?.(signal);
   }
 }

@@ -1,6 +1,6 @@
-import type { INestApplication } from '@nestjs/common';
+import { Logger, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Clock, MemorySessionStore, SessionStore } from 'nestjs-charon';
+import { CharonConfig, Clock, MemorySessionStore, redisSessionStore, SessionStore } from 'nestjs-charon';
 import { FixedClock } from 'nestjs-charon/testing';
 import { AppModule } from '../../sample/app.module';
 import { configureApp } from '../../sample/configure-app';
@@ -9,29 +9,49 @@ import { BarrierSessionStore } from './barrier-session-store';
 export interface SampleApp {
   app: INestApplication;
   clock: FixedClock;
-  /** The app's store (memory), wrapped so tests can force races with `store.arm(n)`. */
-  store: BarrierSessionStore;
+  /** The app's store wrapped so tests can force races with `store.arm(n)`; undefined with `realStore`. */
+  store: BarrierSessionStore | undefined;
   server: ReturnType<INestApplication['getHttpServer']>;
 }
 
-/** The sample app over real HTTP, with env overrides applied while it boots and a clock the test moves. */
-export async function startSampleApp(env: Record<string, string | undefined> = {}): Promise<SampleApp> {
+export interface SampleAppOptions {
+  /** Keep the store the sample configures from its env (no race barrier), e.g. to test its REDIS_URL wiring. */
+  realStore?: boolean;
+  /** The clock to use; a new FixedClock at the current time by default. */
+  clock?: FixedClock;
+}
+
+/**
+ * The sample app over real HTTP, with env overrides applied while it boots and a clock the test moves.
+ * Unless `realStore`, its store (memory, or Redis when `REDIS_URL` is given) is wrapped in a
+ * {@link BarrierSessionStore}.
+ */
+export async function startSampleApp(env: Record<string, string | undefined> = {}, options: SampleAppOptions = {}): Promise<SampleApp> {
   const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, env);
-  for (const [key, value] of Object.entries(env)) if (value === undefined) delete process.env[key];
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
   try {
-    const clock = new FixedClock();
-    const store = new BarrierSessionStore(new MemorySessionStore({ clock }));
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
-      .overrideProvider(Clock)
-      .useValue(clock)
-      .overrideProvider(SessionStore)
-      .useValue(store)
-      .compile();
-    const app = moduleRef.createNestApplication({ bodyParser: false, logger: ['error'] });
+    const clock = options.clock ?? new FixedClock();
+    let builder = Test.createTestingModule({ imports: [AppModule] }).overrideProvider(Clock).useValue(clock);
+    if (!options.realStore) {
+      const redisUrl = env.REDIS_URL;
+      builder = builder.overrideProvider(SessionStore).useFactory({
+        inject: [CharonConfig],
+        factory: async (config: CharonConfig) =>
+          new BarrierSessionStore(
+            redisUrl
+              ? await redisSessionStore({ url: redisUrl })({ deriveKey: config.deriveKey, clock, logger: new Logger('Charon') })
+              : new MemorySessionStore({ clock }),
+          ),
+      });
+    }
+    const app = (await builder.compile()).createNestApplication({ bodyParser: false, logger: ['error'] });
     configureApp(app);
     await app.init();
-    return { app, clock, store, server: app.getHttpServer() };
+    const store = app.get(SessionStore);
+    return { app, clock, store: store instanceof BarrierSessionStore ? store : undefined, server: app.getHttpServer() };
   } finally {
     for (const [key, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[key];
