@@ -1,0 +1,89 @@
+'use strict';
+/**
+ * The nestjs-charon app: `CharonModule.forRoot` + `@UseGuards(SessionGuard)` on GET /me, exactly as a user writes
+ * it (see sample/), plus POST /auth/login and POST /auth/refresh (`RefreshTokenGuard` + `SessionService.refresh`),
+ * and GET /me-open: the same app's route without a guard (it still passes CharonModule's global interceptor).
+ *
+ * Env: BENCH_DIST (compiled library), BENCH_SECRET (base secret), BENCH_STORE=memory|redis, REDIS_URL.
+ * Login checks no password: a real app's password hash (scrypt/argon2, tens of ms by design) would dominate the
+ * figure and measure the hash, not the session library.
+ */
+const path = require('node:path');
+const { Body, Controller, Get, HttpCode, Injectable, Module, Post, Req, UnauthorizedException, UseGuards } = require('@nestjs/common');
+const { decorateClass, decorateMethod, serve } = require('./nest-js');
+
+const charon = require(path.join(process.env.BENCH_DIST, 'index.js'));
+const { CharonModule, CurrentTokenPayload, CurrentTokenTransport, RefreshTokenGuard, SessionGuard, SessionService } = charon;
+
+/** Users `user0` .. `user9999`, ids 0..9999 (numbers, like most apps' primary keys). */
+function findUser(username) {
+  const match = typeof username === 'string' && /^user(\d{1,4})$/.exec(username);
+  return match ? { id: Number(match[1]), username } : undefined;
+}
+
+function publicSession({ id, userId, type, createdAt, expiresAt, refreshedAt, refreshExpiresAt }) {
+  return { id, userId, type, createdAt, expiresAt, refreshedAt, refreshExpiresAt };
+}
+
+const loginResponse = ({ tokens, session }) => ({ tokens, session: publicSession(session) });
+
+class MeController {
+  me(token, tokenTransport) {
+    return { userId: token.sub, sessionId: token.sid, sessionType: token.styp, tokenTransport };
+  }
+}
+decorateMethod(MeController, 'me', [Get(), UseGuards(SessionGuard)], [[CurrentTokenPayload()], [CurrentTokenTransport()]]);
+decorateClass(MeController, [Controller('me')]);
+
+/** The same handler shape without a guard, in the same app: isolates the guard's cost from the module's. */
+class OpenController {
+  me() {
+    return { userId: 123456, sessionId: 'AAAAAAAAAAAAAAAAAAAAAA', sessionType: 'full', tokenTransport: 'bearer' };
+  }
+}
+decorateMethod(OpenController, 'me', [Get()]);
+decorateClass(OpenController, [Controller('me-open')]);
+
+class AuthController {
+  constructor(sessions) {
+    this.sessions = sessions;
+  }
+
+  async login(body, request) {
+    const user = findUser(body && body.username);
+    if (!user) throw new UnauthorizedException('invalid username or password');
+    return loginResponse(await this.sessions.create(request, { userId: user.id, tokenTransport: 'bearer' }));
+  }
+
+  async refresh(request) {
+    return loginResponse(await this.sessions.refresh(request));
+  }
+}
+decorateMethod(AuthController, 'login', [Post('login')], [[Body()], [Req()]]);
+decorateMethod(AuthController, 'refresh', [Post('refresh'), HttpCode(200), UseGuards(RefreshTokenGuard)], [[Req()]]);
+decorateClass(AuthController, [Controller('auth')], [SessionService]);
+
+const store =
+  process.env.BENCH_STORE === 'redis'
+    ? charon.redisSessionStore({ url: process.env.REDIS_URL })
+    : charon.memorySessionStore();
+
+class AppModule {}
+decorateClass(AppModule, [
+  Module({
+    imports: [
+      CharonModule.forRoot({
+        tokenIssuer: 'https://api.example.com',
+        baseSecret: () => process.env.BENCH_SECRET,
+        store,
+      }),
+    ],
+    controllers: [MeController, OpenController, AuthController],
+  }),
+]);
+void Injectable;
+
+serve(AppModule).catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,58 @@
+'use strict';
+/**
+ * Nest without a TypeScript compiler: applies decorators the way `tsc --experimentalDecorators
+ * --emitDecoratorMetadata` output does (`__decorate`, `__param`, `__metadata`), so the benchmark apps are plain JS
+ * that run the compiled library exactly as a user's compiled app would.
+ */
+require('reflect-metadata');
+
+/** Class decorators, plus constructor parameter types for dependency injection (`design:paramtypes`). */
+function decorateClass(target, decorators, paramTypes = []) {
+  Reflect.defineMetadata('design:paramtypes', paramTypes, target);
+  const decorated = Reflect.decorate(decorators, target);
+  return decorated;
+}
+
+/**
+ * Method decorators and parameter decorators of `target.prototype[method]`.
+ * `params` is an array, by parameter index, of arrays of parameter decorators.
+ */
+function decorateMethod(target, method, decorators, params = []) {
+  const prototype = target.prototype;
+  const all = [...decorators];
+  params.forEach((list, index) => {
+    for (const decorator of list ?? []) all.push((t, key) => decorator(t, key, index));
+  });
+  all.push(Reflect.metadata('design:paramtypes', params.map(() => Object)));
+  const descriptor = Object.getOwnPropertyDescriptor(prototype, method);
+  const result = Reflect.decorate(all, prototype, method, descriptor);
+  Object.defineProperty(prototype, method, result ?? descriptor);
+}
+
+/**
+ * Boots `AppModule` on 127.0.0.1 (a free port) and reports `{ ready: true, port }` to the parent over IPC;
+ * exits when the parent says so or goes away.
+ */
+async function serve(AppModule, { configure } = {}) {
+  const { NestFactory } = require('@nestjs/core');
+  const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
+  if (configure) configure(app);
+  app.enableShutdownHooks();
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address();
+  const stop = async () => {
+    try {
+      await app.close();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.on('message', (message) => {
+    if (message && message.type === 'exit') void stop();
+  });
+  process.on('disconnect', () => void stop());
+  if (process.send) process.send({ ready: true, port, pid: process.pid });
+  else console.log(`listening on http://127.0.0.1:${port}`);
+}
+
+module.exports = { decorateClass, decorateMethod, serve };

@@ -1,0 +1,187 @@
+'use strict';
+/**
+ * HTTP benchmarks: autocannon against built Nest apps on loopback.
+ *
+ * - GET /me: nestjs-charon (`CharonModule.forRoot` + `@UseGuards(SessionGuard)`) vs the same route in a plain Nest
+ *   app without authentication vs the documented @nestjs/jwt + @nestjs/passport + passport-jwt setup; plus, for
+ *   the analysis, the charon app's unguarded route and passport-jwt given a KeyObject secret.
+ * - POST /auth/refresh and POST /auth/login with the memory and the Redis store.
+ *
+ * Each app runs in its own process, the load generator in another; with pinning (default) the apps are on core
+ * 0 and autocannon on core 1 (the machine this was written for has 2). Contenders of one comparison alternate
+ * within every round (the order rotates), all with the same connections and duration; the figure is the median
+ * of the rounds' requests/s (2xx only; any non-2xx or error is reported and fails the run's sanity check).
+ */
+const crypto = require('node:crypto');
+const path = require('node:path');
+const config = require('./lib/config');
+const { build } = require('./lib/build');
+const { startNode, request, stopNode } = require('./lib/proc');
+const { startRedis } = require('./lib/redis');
+const { ratio, rotate, sig, summarize } = require('./lib/stats');
+const { main } = require('./lib/part');
+
+const APP_CPU = 0;
+const LOAD_CPU = 1;
+
+async function postJson(port, route, body, headers = {}) {
+  const response = await fetch(`http://127.0.0.1:${port}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const json = await response.json();
+  if (!response.ok) throw new Error(`POST ${route} answered ${response.status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function expectGet(port, route, headers, check) {
+  const response = await fetch(`http://127.0.0.1:${port}${route}`, { headers });
+  const json = await response.json();
+  if (response.status !== 200 || !check(json)) throw new Error(`GET ${route} on port ${port}: ${response.status} ${JSON.stringify(json)}`);
+}
+
+function figure(samples) {
+  const rps = summarize(samples.map((s) => s.req_per_sec));
+  const bad = samples.reduce((n, s) => n + s.non2xx + s.errors + s.timeouts, 0);
+  const middle = samples.slice().sort((a, b) => a.req_per_sec - b.req_per_sec)[Math.floor(samples.length / 2)];
+  return {
+    req_per_sec: sig(rps.median),
+    min: sig(rps.min),
+    max: sig(rps.max),
+    iqr_rel: sig(rps.iqr_rel, 2),
+    latency_p50_ms: middle.latency_p50_ms,
+    latency_p99_ms: middle.latency_p99_ms,
+    failed_requests: bad,
+  };
+}
+
+async function run({ log }) {
+  const dist = build({ log });
+  const settings = { ...config.http, pinned: config.pin, app_cpu: config.pin ? APP_CPU : null, load_cpu: config.pin ? LOAD_CPU : null };
+  const { connections, durationSec, warmupSec, rounds } = config.http;
+  const children = [];
+  let redis;
+  const cleanup = async () => {
+    await Promise.all(children.map((child) => stopNode(child)));
+    if (redis) await redis.stop();
+  };
+  try {
+    redis = await startRedis();
+    const secret = crypto.randomBytes(48).toString('base64');
+    const passportSecret = crypto.randomBytes(32).toString('base64url');
+    const appEnv = { BENCH_DIST: dist, BENCH_SECRET: secret, BENCH_PASSPORT_SECRET: passportSecret, REDIS_URL: redis.url };
+    const startApp = async (label, file, env = {}) => {
+      const { child, message } = await startNode(path.join(__dirname, 'apps', file), { env: { ...appEnv, ...env }, cpu: APP_CPU, label });
+      children.push(child);
+      log(`http: ${label} listening on port ${message.port}`);
+      return message.port;
+    };
+    const ports = {
+      charon_memory: await startApp('charon-memory', 'charon-app.js', { BENCH_STORE: 'memory' }),
+      charon_redis: await startApp('charon-redis', 'charon-app.js', { BENCH_STORE: 'redis' }),
+      plain: await startApp('plain', 'plain-app.js'),
+      passport: await startApp('passport-jwt', 'passport-app.js'),
+      passport_keyobject: await startApp('passport-jwt-keyobject', 'passport-app.js', { BENCH_PASSPORT_KEYOBJECT: '1' }),
+    };
+    const { child: cannon } = await startNode(path.join(__dirname, 'lib', 'cannon-child.js'), {
+      cpu: LOAD_CPU,
+      label: 'autocannon',
+      env: { BENCH_PROFILE_THIS: '0' },
+    });
+    children.push(cannon);
+    const load = (job) => request(cannon, { type: 'run', job: { connections, ...job } });
+
+    // ---- GET /me ----
+    const charonLogin = await postJson(ports.charon_memory, '/auth/login', { username: 'user42' });
+    const charonToken = charonLogin.tokens.accessToken;
+    const passportToken = (await postJson(ports.passport, '/auth/login', { username: 'user42' })).tokens.accessToken;
+    const bearer = (token) => ({ authorization: `Bearer ${token}` });
+    const isMe = (json) => json.userId === 42 && typeof json.sessionId === 'string';
+    const isOpen = (json) => json.userId === 123456;
+    const meContenders = [
+      { name: 'charon', port: ports.charon_memory, route: '/me', headers: bearer(charonToken), check: isMe },
+      { name: 'unguarded', port: ports.plain, route: '/me', headers: bearer(charonToken), check: isOpen },
+      { name: 'passport_jwt', port: ports.passport, route: '/me', headers: bearer(passportToken), check: isMe },
+      { name: 'charon_unguarded_route', port: ports.charon_memory, route: '/me-open', headers: bearer(charonToken), check: isOpen },
+      { name: 'passport_jwt_keyobject', port: ports.passport_keyobject, route: '/me', headers: bearer(passportToken), check: isMe },
+    ];
+    for (const c of meContenders) await expectGet(c.port, c.route, c.headers, c.check);
+    const meJob = (c, duration) => ({ mode: 'static', url: `http://127.0.0.1:${c.port}${c.route}`, headers: c.headers, duration });
+    log(`http: GET /me warm-up (${warmupSec} s each)`);
+    for (const c of meContenders) await load(meJob(c, warmupSec));
+    const meSamples = Object.fromEntries(meContenders.map((c) => [c.name, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (const c of rotate(meContenders, round)) meSamples[c.name].push(await load(meJob(c, durationSec)));
+      log(`http: GET /me round ${round + 1}/${rounds}: ${meContenders.map((c) => `${c.name} ${Math.round(meSamples[c.name].at(-1).req_per_sec)}`).join(', ')}`);
+    }
+    const me = Object.fromEntries(meContenders.map((c) => [c.name, figure(meSamples[c.name])]));
+    me.token_length = { charon: charonToken.length, passport_jwt: passportToken.length };
+    for (const name of ['unguarded', 'passport_jwt', 'charon_unguarded_route', 'passport_jwt_keyobject']) {
+      me[`ratio_vs_${name}`] = ratio(me.charon.req_per_sec, me[name].req_per_sec);
+    }
+
+    // ---- POST /auth/refresh and POST /auth/login, memory and Redis ----
+    const stores = [
+      { name: 'memory', port: ports.charon_memory },
+      { name: 'redis', port: ports.charon_redis },
+    ];
+    const refreshTokens = async (port) => {
+      const tokens = [];
+      for (let i = 0; i < connections; i++) {
+        tokens.push((await postJson(port, '/auth/login', { username: `user${1000 + i}` })).tokens.refreshToken);
+      }
+      return tokens;
+    };
+    const refreshJob = async (s, duration) => ({
+      mode: 'refresh',
+      url: `http://127.0.0.1:${s.port}`,
+      path: '/auth/refresh',
+      tokens: await refreshTokens(s.port),
+      duration,
+    });
+    const loginJob = (s, duration) => ({ mode: 'login', url: `http://127.0.0.1:${s.port}`, path: '/auth/login', users: 10_000, duration });
+    const phases = [
+      ['refresh', refreshJob],
+      ['login', loginJob],
+    ];
+    const results = { settings, me };
+    for (const [phase, makeJob] of phases) {
+      log(`http: POST /auth/${phase} warm-up`);
+      for (const s of stores) await load(await makeJob(s, warmupSec));
+      const samples = { memory: [], redis: [] };
+      for (let round = 0; round < rounds; round++) {
+        for (const s of rotate(stores, round)) samples[s.name].push(await load(await makeJob(s, durationSec)));
+        log(`http: POST /auth/${phase} round ${round + 1}/${rounds}: ${stores.map((s) => `${s.name} ${Math.round(samples[s.name].at(-1).req_per_sec)}`).join(', ')}`);
+      }
+      results[phase] = { memory: figure(samples.memory), redis: figure(samples.redis) };
+      results[phase].ratio_redis_vs_memory = ratio(results[phase].redis.req_per_sec, results[phase].memory.req_per_sec);
+    }
+
+    const row = (label, f) => [label, f.req_per_sec, f.min, f.max, f.latency_p50_ms, f.latency_p99_ms, f.failed_requests];
+    const columns = ['route / contender', 'req/s', 'min', 'max', 'p50 ms', 'p99 ms', 'failed'];
+    const tables = [
+      {
+        title: `HTTP GET /me (${connections} connections, ${durationSec} s x ${rounds} rounds, median req/s)`,
+        columns: [...columns, 'charon ÷ this'],
+        rows: meContenders.map((c) => [...row(c.name, me[c.name]), c.name === 'charon' ? '1' : me[`ratio_vs_${c.name}`]]),
+      },
+      {
+        title: 'HTTP POST /auth/refresh and /auth/login (nestjs-charon)',
+        columns,
+        rows: [
+          row('refresh, memory store', results.refresh.memory),
+          row('refresh, Redis store', results.refresh.redis),
+          row('login, memory store', results.login.memory),
+          row('login, Redis store', results.login.redis),
+        ],
+      },
+    ];
+    return { results: { http: results }, tables };
+  } finally {
+    await cleanup();
+  }
+}
+
+module.exports = { run };
+main(module, run);

@@ -1,0 +1,128 @@
+'use strict';
+/**
+ * `npm run bench [-- tokens|http|stores ...]`: builds the library (tsc into bench/.dist), runs each part in its own
+ * process, prints the tables and the targets, and writes bench/results/latest.json.
+ *
+ * Environment (all optional): BENCH_QUICK=1 (short smoke run), BENCH_SKIP_1M=1 (no million-session step),
+ * BENCH_PIN=0 (no taskset pinning), BENCH_CPU_PROF=1 (CPU profiles into bench/profiles/), BENCH_SKIP_BUILD=1,
+ * BENCH_MARKDOWN=1 (also print the tables as Markdown), BENCH_STRICT=1 (exit 1 when a target is missed), and the
+ * per-part knobs in bench/lib/config.js.
+ */
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const config = require('./lib/config');
+const { build } = require('./lib/build');
+const { machineInfo } = require('./lib/machine');
+const { getPath, setPath } = require('./lib/stats');
+const { renderMarkdown, renderText } = require('./lib/table');
+
+const PARTS = {
+  tokens: { cpu: 0, nodeArgs: [] },
+  http: { cpu: null, nodeArgs: [] },
+  stores: { cpu: 0, nodeArgs: ['--expose-gc', '--max-old-space-size=8192'] },
+};
+
+/** The issue's targets, by the stable result names. */
+const TARGETS = [
+  ['tokens.verify.hs256.ratio_vs_raw', '>=', 0.7, 'HS256 verify vs the raw node:crypto baseline'],
+  ['tokens.verify.hs256.ratio_vs_jose', '>=', 10, 'HS256 verify vs jose'],
+  ['tokens.verify.hs256.ratio_vs_fast_jwt', '>=', 1.2, 'HS256 verify vs fast-jwt (cache off)'],
+  ['tokens.sign.hs256.ratio_vs_jose', '>=', 10, 'HS256 sign vs jose'],
+  ['http.me.ratio_vs_unguarded', '>=', 0.9, 'GET /me with SessionGuard vs no guard'],
+  ['http.me.ratio_vs_passport_jwt', '>=', 1.3, 'GET /me vs @nestjs/passport + passport-jwt'],
+  ['stores.redis.get.ratio_vs_raw', '>=', 0.8, 'Redis store get vs raw HGET'],
+  ['stores.redis.upsert.ratio_vs_raw', '>=', 0.6, 'Redis store upsert vs raw FCALL (no-op)'],
+  // "Time per op must stay flat": our reading is at most 1.5x from 10k to 1M sessions.
+  ['stores.scaling.flatness.redis_get', '<=', 1.5, 'Redis get, time/op at the largest size (1M) ÷ at 10k sessions'],
+  ['stores.scaling.flatness.redis_upsert', '<=', 1.5, 'Redis upsert, time/op at the largest size (1M) ÷ at 10k sessions'],
+  ['stores.scaling.flatness.memory_get', '<=', 1.5, 'memory get, time/op at the largest size (1M) ÷ at 10k sessions'],
+  ['stores.scaling.flatness.memory_upsert', '<=', 1.5, 'memory upsert, time/op at the largest size (1M) ÷ at 10k sessions'],
+];
+
+function loadAverage() {
+  return os.loadavg().map((x) => Math.round(x * 100) / 100);
+}
+
+function runPart(name) {
+  const part = PARTS[name];
+  const out = path.join(os.tmpdir(), `charon-bench-${name}-${process.pid}.json`);
+  const script = path.join(__dirname, `${name}.js`);
+  const nodeArgs = [...part.nodeArgs];
+  if (config.cpuProf && name === 'tokens') {
+    const dir = path.join(__dirname, 'profiles');
+    fs.mkdirSync(dir, { recursive: true });
+    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
+  }
+  const pinned = config.pin && part.cpu !== null;
+  const file = pinned ? 'taskset' : process.execPath;
+  const args = [...(pinned ? ['-c', String(part.cpu), process.execPath] : []), ...nodeArgs, script, '--out', out];
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, BENCH_SKIP_BUILD: '1' } });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (code !== 0) return reject(new Error(`bench part ${name} failed (code ${code}, signal ${signal})`));
+      const result = JSON.parse(fs.readFileSync(out, 'utf8'));
+      fs.rmSync(out, { force: true });
+      resolve(result);
+    });
+  });
+}
+
+function evaluateTargets(results) {
+  return TARGETS.filter(([name]) => name.split('.')[0] in results).map(([name, op, target, description]) => {
+    const value = getPath(results, name);
+    const met = typeof value === 'number' ? (op === '>=' ? value >= target : value <= target) : null;
+    return { name, description, value: value ?? null, op, target, met };
+  });
+}
+
+async function main() {
+  const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+  const unknown = requested.filter((name) => !(name in PARTS));
+  if (unknown.length) throw new Error(`unknown part(s) ${unknown.join(', ')}; choose from ${Object.keys(PARTS).join(', ')}`);
+  const parts = requested.length ? requested : Object.keys(PARTS);
+  if (config.pin && os.cpus().length < 2) throw new Error('pinning needs 2 cores; set BENCH_PIN=0');
+  const machine = machineInfo();
+  machine.load_average_before = loadAverage();
+  if (machine.load_average_before[0] > 0.5) {
+    process.stderr.write(`warning: load average ${machine.load_average_before[0]}: something else is running; figures will be noisy\n`);
+  }
+  build();
+  const results = {};
+  const tables = [];
+  const timing = {};
+  for (const name of parts) {
+    const started = Date.now();
+    process.stderr.write(`\n== ${name} ==\n`);
+    const part = await runPart(name);
+    Object.assign(results, part.results);
+    tables.push(...part.tables);
+    timing[name] = { seconds: Math.round((Date.now() - started) / 100) / 10, load_average_after: loadAverage() };
+  }
+  machine.parts = timing;
+  const targets = evaluateTargets(results);
+  tables.push({
+    title: 'Targets',
+    columns: ['figure', 'value', 'target', 'met'],
+    rows: targets.map((t) => [`${t.name} (${t.description})`, t.value, `${t.op} ${t.target}`, t.met === null ? 'n/a' : t.met ? 'yes' : 'NO']),
+  });
+
+  const report = { machine, parts, results, targets };
+  fs.mkdirSync(config.RESULTS_DIR, { recursive: true });
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  fs.writeFileSync(path.join(config.RESULTS_DIR, 'latest.json'), json);
+  fs.writeFileSync(path.join(config.RESULTS_DIR, `run-${machine.date.replace(/[:.]/g, '-')}.json`), json);
+
+  const header = `nestjs-charon benchmarks, ${machine.date}, ${machine.cpu_model} x${machine.cpu_count}, Node ${machine.node}${config.quick ? ' (QUICK: smoke run, do not publish)' : ''}`;
+  process.stdout.write(`\n${header}\n\n${tables.map(renderText).join('\n\n')}\n\nwritten: bench/results/latest.json\n`);
+  if (process.env.BENCH_MARKDOWN === '1') process.stdout.write(`\n${tables.map(renderMarkdown).join('\n\n')}\n`);
+  if (process.env.BENCH_STRICT === '1' && targets.some((t) => t.met === false)) process.exitCode = 1;
+}
+
+void setPath;
+main().catch((error) => {
+  process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
+  process.exit(1);
+});
