@@ -1,6 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { Controller, Delete, Get, HttpCode, Injectable, Module, Post, Req, UseGuards, type INestApplication } from '@nestjs/common';
-import { Test, type TestingModuleBuilder } from '@nestjs/testing';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Test, type TestingModule, type TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
 import {
   CHARON_CHANNELS,
@@ -60,6 +61,19 @@ class ProtectedController {
     return { lockVersion: session.lockVersion };
   }
 
+  @Post('login/:transport')
+  async login(@Req() request: HttpRequestLike & { params: { transport: 'bearer' | 'cookie' | 'cookie_only' } }) {
+    const { tokens } = await this.sessions.create(request, { userId: 1, tokenTransport: request.params.transport });
+    return tokens;
+  }
+
+  @Delete('logout')
+  @HttpCode(204)
+  @UseGuards(SessionGuard)
+  async logout(@Req() request: HttpRequestLike) {
+    await this.sessions.deleteCurrent(request);
+  }
+
   @Delete('others')
   @HttpCode(204)
   @UseGuards(SessionGuard)
@@ -71,18 +85,33 @@ class ProtectedController {
 @Module({ controllers: [ProtectedController] })
 class FeatureModule {}
 
+type Platform = 'express' | 'fastify';
+let platform: Platform = 'express';
+
+/** An initialised app on the platform under test, ready for supertest. */
+async function createApp(moduleRef: TestingModule): Promise<INestApplication> {
+  const app =
+    platform === 'fastify'
+      ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: false })
+      : moduleRef.createNestApplication({ logger: false });
+  await app.init();
+  if (platform === 'fastify') await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
+
 async function start(options: CharonModuleOptions, customize: (builder: TestingModuleBuilder) => TestingModuleBuilder = (b) => b) {
   const clock = new FixedClock();
   const moduleRef = await customize(
     Test.createTestingModule({ imports: [CharonModule.forRoot({ ...options, isGlobal: true }), FeatureModule] }).overrideProvider(Clock).useValue(clock),
   ).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
-  await app.init();
-  return { app, clock };
+  return { app: await createApp(moduleRef), clock };
 }
 
-describe('CharonModule', () => {
+describe.each<Platform>(['express', 'fastify'])('CharonModule on %s', (platformUnderTest) => {
   let app: INestApplication | undefined;
+  beforeAll(() => {
+    platform = platformUnderTest;
+  });
   afterEach(async () => {
     await app?.close();
     app = undefined;
@@ -142,8 +171,7 @@ describe('CharonModule', () => {
           FeatureModule,
         ],
       }).compile();
-      app = moduleRef.createNestApplication({ logger: false });
-      await app.init();
+      app = await createApp(moduleRef);
       const alice = await createTestSession(app, { userId: 'alice' });
       expect(alice.accessTokenPayload.iss).toBe('async-issuer');
       const res = await alice.authorize(request(app.getHttpServer()).get('/plain')).expect(200);
@@ -279,6 +307,37 @@ describe('CharonModule', () => {
       expect((await sessions.getAll(7)).map((s) => s.id)).toEqual([current.session.id]);
       expect(await sessions.getAll(8)).toHaveLength(1);
       expect(other.session.userId).toBe(8);
+    });
+  });
+
+  describe('cookies through the platform adapter', () => {
+    it('sets both token cookies for cookie transports, reads them back, and clears them on logout', async () => {
+      ({ app } = await start(BASE));
+      const http = request(app.getHttpServer());
+      const login = await http.post('/login/cookie').expect(201);
+      const setCookie = login.headers['set-cookie'] as unknown as string[];
+      expect(setCookie).toHaveLength(2);
+      expect(setCookie[0]).toMatch(/^_access_token_signature=\.[\w-]+; Max-Age=900; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
+      expect(setCookie[1]).toMatch(/^_refresh_token_signature=\.[\w-]+; Max-Age=5184000; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
+      const cookie = setCookie.map((c) => c.split(';')[0]).join('; ');
+      await http.get('/plain').set('Authorization', `Bearer ${login.body.accessToken}`).set('Cookie', cookie).expect(200);
+      const logout = await http.delete('/logout').set('Authorization', `Bearer ${login.body.accessToken}`).set('Cookie', cookie).expect(204);
+      expect(logout.headers['set-cookie']).toEqual([
+        '_access_token_signature=; Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=Strict',
+        '_refresh_token_signature=; Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=Strict',
+      ]);
+      const bearer = await http.post('/login/bearer').expect(201);
+      expect(bearer.headers['set-cookie']).toBeUndefined();
+      const only = await http.post('/login/cookie_only').expect(201);
+      expect(only.body.accessToken).toBeNull();
+      const onlyCookie = (only.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+      await http.get('/plain').set('Cookie', onlyCookie).expect(200);
+    });
+
+    it('answers an unknown transport with 400', async () => {
+      ({ app } = await start(BASE));
+      const res = await request(app.getHttpServer()).post('/login/pigeon').expect(400);
+      expect(res.body).toEqual({ statusCode: 400, message: 'tokenTransport must be one of: bearer, cookie, cookie_only', error: 'Bad Request' });
     });
   });
 
