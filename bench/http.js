@@ -43,6 +43,7 @@ async function expectGet(port, route, headers, check) {
 
 function figure(samples) {
   const rps = summarize(samples.map((s) => s.req_per_sec));
+  const cpu = summarize(samples.map((s) => s.cpu_us_per_req));
   const bad = samples.reduce((n, s) => n + s.non2xx + s.errors + s.timeouts, 0);
   const middle = samples.slice().sort((a, b) => a.req_per_sec - b.req_per_sec)[Math.floor(samples.length / 2)];
   return {
@@ -50,6 +51,8 @@ function figure(samples) {
     min: sig(rps.min),
     max: sig(rps.max),
     iqr_rel: sig(rps.iqr_rel, 2),
+    cpu_us_per_req: sig(cpu.median),
+    cpu_iqr_rel: sig(cpu.iqr_rel, 2),
     latency_p50_ms: middle.latency_p50_ms,
     latency_p99_ms: middle.latency_p99_ms,
     failed_requests: bad,
@@ -60,6 +63,8 @@ async function run({ log }) {
   const dist = build({ log });
   const settings = { ...config.http, pinned: config.pin, app_cpu: config.pin ? APP_CPU : null, load_cpu: config.pin ? LOAD_CPU : null };
   const { connections, durationSec, warmupSec, rounds } = config.http;
+  // BENCH_HTTP_SCENARIOS=me,refresh,login (default all) runs a subset, e.g. while profiling one route.
+  const scenarios = (process.env.BENCH_HTTP_SCENARIOS || 'me,refresh,login').split(',');
   const children = [];
   let redis;
   const cleanup = async () => {
@@ -71,9 +76,11 @@ async function run({ log }) {
     const secret = crypto.randomBytes(48).toString('base64');
     const passportSecret = crypto.randomBytes(32).toString('base64url');
     const appEnv = { BENCH_DIST: dist, BENCH_SECRET: secret, BENCH_PASSPORT_SECRET: passportSecret, REDIS_URL: redis.url };
+    const appByPort = new Map();
     const startApp = async (label, file, env = {}) => {
       const { child, message } = await startNode(path.join(__dirname, 'apps', file), { env: { ...appEnv, ...env }, cpu: APP_CPU, label });
       children.push(child);
+      appByPort.set(message.port, child);
       log(`http: ${label} listening on port ${message.port}`);
       return message.port;
     };
@@ -90,35 +97,53 @@ async function run({ log }) {
       env: { BENCH_PROFILE_THIS: '0' },
     });
     children.push(cannon);
-    const load = (job) => request(cannon, { type: 'run', job: { connections, ...job } });
+    /** One autocannon run; adds the server's CPU time per 2xx response (µs), read from the app itself. */
+    const load = async (job) => {
+      const app = appByPort.get(Number(new URL(job.url).port));
+      const before = (await request(app, { type: 'cpu' })).cpu_us;
+      const summary = await request(cannon, { type: 'run', job: { connections, ...job } });
+      const after = (await request(app, { type: 'cpu' })).cpu_us;
+      return { ...summary, cpu_us_per_req: summary.ok > 0 ? (after - before) / summary.ok : null };
+    };
 
     // ---- GET /me ----
-    const charonLogin = await postJson(ports.charon_memory, '/auth/login', { username: 'user42' });
-    const charonToken = charonLogin.tokens.accessToken;
-    const passportToken = (await postJson(ports.passport, '/auth/login', { username: 'user42' })).tokens.accessToken;
-    const bearer = (token) => ({ authorization: `Bearer ${token}` });
-    const isMe = (json) => json.userId === 42 && typeof json.sessionId === 'string';
-    const isOpen = (json) => json.userId === 123456;
-    const meContenders = [
-      { name: 'charon', port: ports.charon_memory, route: '/me', headers: bearer(charonToken), check: isMe },
-      { name: 'unguarded', port: ports.plain, route: '/me', headers: bearer(charonToken), check: isOpen },
-      { name: 'passport_jwt', port: ports.passport, route: '/me', headers: bearer(passportToken), check: isMe },
-      { name: 'charon_unguarded_route', port: ports.charon_memory, route: '/me-open', headers: bearer(charonToken), check: isOpen },
-      { name: 'passport_jwt_keyobject', port: ports.passport_keyobject, route: '/me', headers: bearer(passportToken), check: isMe },
-    ];
-    for (const c of meContenders) await expectGet(c.port, c.route, c.headers, c.check);
-    const meJob = (c, duration) => ({ mode: 'static', url: `http://127.0.0.1:${c.port}${c.route}`, headers: c.headers, duration });
-    log(`http: GET /me warm-up (${warmupSec} s each)`);
-    for (const c of meContenders) await load(meJob(c, warmupSec));
-    const meSamples = Object.fromEntries(meContenders.map((c) => [c.name, []]));
-    for (let round = 0; round < rounds; round++) {
-      for (const c of rotate(meContenders, round)) meSamples[c.name].push(await load(meJob(c, durationSec)));
-      log(`http: GET /me round ${round + 1}/${rounds}: ${meContenders.map((c) => `${c.name} ${Math.round(meSamples[c.name].at(-1).req_per_sec)}`).join(', ')}`);
-    }
-    const me = Object.fromEntries(meContenders.map((c) => [c.name, figure(meSamples[c.name])]));
-    me.token_length = { charon: charonToken.length, passport_jwt: passportToken.length };
-    for (const name of ['unguarded', 'passport_jwt', 'charon_unguarded_route', 'passport_jwt_keyobject']) {
-      me[`ratio_vs_${name}`] = ratio(me.charon.req_per_sec, me[name].req_per_sec);
+    let me = null;
+    let meContenders = [];
+    if (scenarios.includes('me')) {
+      const charonLogin = await postJson(ports.charon_memory, '/auth/login', { username: 'user42' });
+      const charonToken = charonLogin.tokens.accessToken;
+      const passportToken = (await postJson(ports.passport, '/auth/login', { username: 'user42' })).tokens.accessToken;
+      const bearer = (token) => ({ authorization: `Bearer ${token}` });
+      const isMe = (json) => json.userId === 42 && typeof json.sessionId === 'string';
+      const isOpen = (json) => json.userId === 123456;
+      meContenders = [
+        { name: 'charon', port: ports.charon_memory, route: '/me', headers: bearer(charonToken), check: isMe },
+        { name: 'unguarded', port: ports.plain, route: '/me', headers: bearer(charonToken), check: isOpen },
+        { name: 'passport_jwt', port: ports.passport, route: '/me', headers: bearer(passportToken), check: isMe },
+        { name: 'charon_unguarded_route', port: ports.charon_memory, route: '/me-open', headers: bearer(charonToken), check: isOpen },
+        { name: 'passport_jwt_keyobject', port: ports.passport_keyobject, route: '/me', headers: bearer(passportToken), check: isMe },
+      ];
+      // BENCH_HTTP_ME=charon,unguarded,... runs a subset of the GET /me contenders (default all).
+      if (process.env.BENCH_HTTP_ME) {
+        const wanted = process.env.BENCH_HTTP_ME.split(',');
+        meContenders.splice(0, meContenders.length, ...meContenders.filter((c) => wanted.includes(c.name)));
+      }
+      for (const c of meContenders) await expectGet(c.port, c.route, c.headers, c.check);
+      const meJob = (c, duration) => ({ mode: 'static', url: `http://127.0.0.1:${c.port}${c.route}`, headers: c.headers, duration });
+      log(`http: GET /me warm-up (${warmupSec} s each)`);
+      for (const c of meContenders) await load(meJob(c, warmupSec));
+      const meSamples = Object.fromEntries(meContenders.map((c) => [c.name, []]));
+      for (let round = 0; round < rounds; round++) {
+        for (const c of rotate(meContenders, round)) meSamples[c.name].push(await load(meJob(c, durationSec)));
+        log(`http: GET /me round ${round + 1}/${rounds}: ${meContenders.map((c) => `${c.name} ${Math.round(meSamples[c.name].at(-1).req_per_sec)}`).join(', ')}`);
+      }
+      me = Object.fromEntries(meContenders.map((c) => [c.name, figure(meSamples[c.name])]));
+      me.token_length = { charon: charonToken.length, passport_jwt: passportToken.length };
+      for (const { name } of meContenders.filter((c) => c.name !== 'charon' && me.charon)) {
+        me[`ratio_vs_${name}`] = ratio(me.charon.req_per_sec, me[name].req_per_sec);
+        // The same comparison by server CPU per request (this ÷ charon, so > 1 means charon is cheaper).
+        me[`cpu_ratio_vs_${name}`] = ratio(me[name].cpu_us_per_req, me.charon.cpu_us_per_req);
+      }
     }
 
     // ---- POST /auth/refresh and POST /auth/login, memory and Redis ----
@@ -144,7 +169,7 @@ async function run({ log }) {
     const phases = [
       ['refresh', refreshJob],
       ['login', loginJob],
-    ];
+    ].filter(([phase]) => scenarios.includes(phase));
     const results = { settings, me };
     for (const [phase, makeJob] of phases) {
       log(`http: POST /auth/${phase} warm-up`);
@@ -158,25 +183,29 @@ async function run({ log }) {
       results[phase].ratio_redis_vs_memory = ratio(results[phase].redis.req_per_sec, results[phase].memory.req_per_sec);
     }
 
-    const row = (label, f) => [label, f.req_per_sec, f.min, f.max, f.latency_p50_ms, f.latency_p99_ms, f.failed_requests];
-    const columns = ['route / contender', 'req/s', 'min', 'max', 'p50 ms', 'p99 ms', 'failed'];
-    const tables = [
-      {
+    const row = (label, f) => [label, f.req_per_sec, f.min, f.max, f.cpu_us_per_req, f.latency_p50_ms, f.latency_p99_ms, f.failed_requests];
+    const columns = ['route / contender', 'req/s', 'min', 'max', 'server CPU µs/req', 'p50 ms', 'p99 ms', 'failed'];
+    const tables = [];
+    if (me) {
+      tables.push({
         title: `HTTP GET /me (${connections} connections, ${durationSec} s x ${rounds} rounds, median req/s)`,
-        columns: [...columns, 'charon ÷ this'],
-        rows: meContenders.map((c) => [...row(c.name, me[c.name]), c.name === 'charon' ? '1' : me[`ratio_vs_${c.name}`]]),
-      },
-      {
+        columns: [...columns, 'charon ÷ this (req/s)', 'this ÷ charon (CPU/req)'],
+        rows: meContenders.map((c) => [
+          ...row(c.name, me[c.name]),
+          c.name === 'charon' ? '1' : me[`ratio_vs_${c.name}`],
+          c.name === 'charon' ? '1' : me[`cpu_ratio_vs_${c.name}`],
+        ]),
+      });
+    }
+    if (phases.length) {
+      tables.push({
         title: 'HTTP POST /auth/refresh and /auth/login (nestjs-charon)',
         columns,
         rows: [
-          row('refresh, memory store', results.refresh.memory),
-          row('refresh, Redis store', results.refresh.redis),
-          row('login, memory store', results.login.memory),
-          row('login, Redis store', results.login.redis),
+          ...phases.flatMap(([phase]) => [row(`${phase}, memory store`, results[phase].memory), row(`${phase}, Redis store`, results[phase].redis)]),
         ],
-      },
-    ];
+      });
+    }
     return { results: { http: results }, tables };
   } finally {
     await cleanup();
