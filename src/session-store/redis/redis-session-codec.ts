@@ -4,61 +4,140 @@ import type { Session, UserId } from '../../session/session.model';
 /** Length of the base64url HMAC-SHA256 at the start of every stored value. */
 export const MAC_LENGTH = 43;
 
-/**
- * Stored value layout: `<mac><lockVersion>:<json>`.
- *
- * - `mac`: 43 characters, base64url HMAC-SHA256 over everything after it. Fixed length and first, so neither side
- *   has to search for a separator.
- * - `lockVersion`: decimal digits, so the Redis function can compare it with the expected version without decoding
- *   JSON (Lua's cjson would turn numbers into floats and `{}` into `[]`, which is why Lua never decodes sessions).
- * - `json`: the whole session as `JSON.stringify` writes it, lockVersion included, so every field (and any field a
- *   later model version adds) round-trips exactly.
- */
-export function encodeSession(session: Session, lockVersion: number, key: Uint8Array): string {
-  const body = `${lockVersion}:${JSON.stringify(lockVersion === session.lockVersion ? session : { ...session, lockVersion })}`;
-  return createHmac('sha256', key).update(body).digest('base64url') + body;
-}
-
 /** Why a stored value was not accepted. */
 export type DecodeFailure = 'bad signature' | 'malformed' | 'wrong owner';
 
 export type DecodeResult = { ok: true; session: Session } | { ok: false; reason: DecodeFailure };
 
-/**
- * Verifies and decodes a stored value, and checks that it really belongs where it was found (`sessionId` when
- * known, `userId`, `type`): a value copied into another user's hash by someone with write access to Redis is
- * refused like a forged one.
- */
-export function decodeSession(
-  value: string,
-  key: Uint8Array,
-  userId: UserId,
-  type: string,
-  sessionId?: string,
-): DecodeResult {
-  if (value.length <= MAC_LENGTH) return { ok: false, reason: 'malformed' };
-  const body = value.slice(MAC_LENGTH);
-  const expected = createHmac('sha256', key).update(body).digest();
-  const given = Buffer.from(value.slice(0, MAC_LENGTH), 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad signature' };
+/** A verified session and the names of its object-valued fields (usually just `extraPayload`), for quick copies. */
+interface Verified {
+  session: Session;
+  nested: string[];
+}
 
-  const colon = body.indexOf(':');
-  let session: Session;
-  try {
-    session = JSON.parse(body.slice(colon + 1)) as Session;
-  } catch {
-    return { ok: false, reason: 'malformed' };
+/** A copy the caller may modify: top level by spread (which also keeps an own `__proto__` field), nested fields deep. */
+function copyOf({ session, nested }: Verified): Session {
+  const copy = { ...session } as Record<string, unknown>;
+  for (const field of nested) setOwn(copy, field, cloneJson(copy[field]));
+  return copy as unknown as Session;
+}
+
+/** Sets an own data property; plain assignment of `__proto__` would set the prototype instead. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
+}
+
+/** A deep copy of JSON data (what `JSON.parse` returns), several times faster than parsing it again. */
+function cloneJson<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(cloneJson) as T;
+  const copy: Record<string, unknown> = {};
+  for (const key in value) setOwn(copy, key, cloneJson((value as Record<string, unknown>)[key]));
+  return copy as T;
+}
+
+/** The stored value of `session` written with `lockVersion` (see {@link SessionCodec} for the layout). */
+export function encodeSession(session: Session, lockVersion: number, key: Uint8Array): string {
+  const stored = lockVersion === session.lockVersion ? session : { ...session, lockVersion };
+  const body = `${lockVersion}:${session.refreshExpiresAt}:${JSON.stringify(stored)}`;
+  return createHmac('sha256', key).update(body).digest('base64url') + body;
+}
+
+/**
+ * Signs, verifies and (de)serializes stored sessions.
+ *
+ * Stored value layout: `<mac><lockVersion>:<refreshExpiresAt>:<json>`.
+ * - `mac`: 43 characters, base64url HMAC-SHA256 over everything after it. Fixed length and first, so neither side
+ *   has to search for a separator.
+ * - `lockVersion` and `refreshExpiresAt`: decimal digits, so the Redis function can check the lock version and
+ *   whether the stored session is alive without decoding JSON (Lua's cjson would turn numbers into floats and `{}`
+ *   into `[]`, which is why Lua never decodes sessions).
+ * - `json`: the whole session as `JSON.stringify` writes it (lockVersion included), so every field, and any field a
+ *   later model version adds, round-trips exactly.
+ *
+ * Verified values are remembered (up to `memoSize`, keyed by their exact bytes): reading a value already verified
+ * costs a map lookup and a copy instead of an HMAC and a JSON parse. This is not a cache of sessions: a memo entry is
+ * only used after Redis returned those exact bytes again, so it can never serve stale or deleted data, and a value is
+ * only ever accepted after its signature was checked with the current key (the memo is dropped when the key changes).
+ */
+export class SessionCodec {
+  private key: Uint8Array | undefined;
+  private keyBuffer: Buffer = Buffer.alloc(0);
+  private readonly memo = new Map<string, Verified>();
+
+  constructor(
+    private readonly getKey: () => Uint8Array,
+    private readonly memoSize: number,
+  ) {}
+
+  /** The current signing key; a different key (by content) empties the memo. */
+  private currentKey(): Buffer {
+    const key = this.getKey();
+    if (key !== this.key) {
+      const buffer = Buffer.from(key);
+      if (!buffer.equals(this.keyBuffer)) this.memo.clear();
+      this.key = key;
+      this.keyBuffer = buffer;
+    }
+    return this.keyBuffer;
   }
-  if (
-    typeof session !== 'object' ||
-    session === null ||
-    typeof session.refreshExpiresAt !== 'number' ||
-    String(session.lockVersion) !== body.slice(0, colon)
-  ) {
-    return { ok: false, reason: 'malformed' };
+
+  /** The stored value of `session` written with `lockVersion`, signed with the current key. */
+  encode(session: Session, lockVersion: number): string {
+    return encodeSession(session, lockVersion, this.currentKey());
   }
-  if (session.userId !== userId || session.type !== type || (sessionId !== undefined && session.id !== sessionId)) {
-    return { ok: false, reason: 'wrong owner' };
+
+  /**
+   * Verifies and decodes a stored value, and checks that it belongs where it was found (`sessionId` when known,
+   * `userId`, `type`): a value copied into another user's hash by someone with write access to Redis is refused like
+   * a forged one. Returns a copy the caller may modify.
+   */
+  decode(value: string, userId: UserId, type: string, sessionId?: string): DecodeResult {
+    const key = this.currentKey();
+    let verified = this.memo.get(value);
+    if (verified === undefined) {
+      const result = this.verify(value, key);
+      if (!result.ok) return result;
+      const session = result.session as unknown as Record<string, unknown>;
+      verified = { session: result.session, nested: Object.keys(session).filter((f) => typeof session[f] === 'object' && session[f] !== null) };
+      if (this.memoSize > 0) {
+        if (this.memo.size >= this.memoSize) this.memo.delete(this.memo.keys().next().value as string);
+        this.memo.set(value, verified);
+      }
+    }
+    const { session } = verified;
+    if (session.userId !== userId || session.type !== type || (sessionId !== undefined && session.id !== sessionId)) {
+      return { ok: false, reason: 'wrong owner' };
+    }
+    return { ok: true, session: copyOf(verified) };
   }
-  return { ok: true, session };
+
+  private verify(value: string, key: Buffer): DecodeResult {
+    if (value.length <= MAC_LENGTH) return { ok: false, reason: 'malformed' };
+    const body = value.slice(MAC_LENGTH);
+    const expected = createHmac('sha256', key).update(body).digest();
+    const given = Buffer.from(value.slice(0, MAC_LENGTH), 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad signature' };
+
+    // Signed by us, so well-formed unless the format itself changed; checked anyway rather than trusted.
+    const first = body.indexOf(':');
+    const second = body.indexOf(':', first + 1);
+    let session: Session;
+    try {
+      session = JSON.parse(body.slice(second + 1)) as Session;
+    } catch {
+      return { ok: false, reason: 'malformed' };
+    }
+    if (
+      first < 0 ||
+      typeof session !== 'object' ||
+      session === null ||
+      String(session.lockVersion) !== body.slice(0, first) ||
+      String(session.refreshExpiresAt) !== body.slice(first + 1, second)
+    ) {
+      return { ok: false, reason: 'malformed' };
+    }
+    return { ok: true, session };
+  }
 }

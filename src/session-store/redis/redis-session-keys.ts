@@ -1,12 +1,7 @@
 import type { UserId } from '../../session/session.model';
 
-/** The two keys that hold one (user, session type)'s sessions; both share one Cluster hash slot. */
-export interface RedisSessionKeys {
-  /** Hash: session id -> signed serialized session. */
-  readonly sessions: string;
-  /** Sorted set: session id scored by `refreshExpiresAt`, so writes can find expired entries without scanning. */
-  readonly expiry: string;
-}
+/** Most (user id, type) key names remembered before the memo starts over; about 100 bytes each. */
+const KEY_MEMO_SIZE = 10_000;
 
 /**
  * The hash-tag body of a (user id, session type) pair: base64url of the JSON array `[userId, type]`.
@@ -21,13 +16,36 @@ export function userTag(userId: UserId, type: string): string {
 }
 
 /**
- * Keys of a (user id, session type) pair: `<prefix>{<tag>}:sessions` and `<prefix>{<tag>}:expiry`.
- * Only the `{<tag>}` part is hashed by Redis Cluster, so both keys live in the same slot and one function call can
- * update them atomically.
+ * Name of the hash holding the sessions of a (user id, session type) pair: `<prefix>{<tag>}:sessions`.
+ * Redis Cluster hashes only the `{<tag>}` part, so anything stored for the pair lives in one slot and one function
+ * call can work on it atomically.
  */
-export function sessionKeys(prefix: string, userId: UserId, type: string): RedisSessionKeys {
-  const base = `${prefix}{${userTag(userId, type)}}`;
-  return { sessions: `${base}:sessions`, expiry: `${base}:expiry` };
+export function sessionsKey(prefix: string, userId: UserId, type: string): string {
+  return `${prefix}{${userTag(userId, type)}}:sessions`;
+}
+
+/** Computes key names once per (user id, type): a warm lookup is two map reads instead of JSON + base64. */
+export class SessionKeyNames {
+  private readonly byType = new Map<string, Map<UserId, string>>();
+  private size = 0;
+
+  constructor(private readonly prefix: string) {}
+
+  sessions(userId: UserId, type: string): string {
+    let byUser = this.byType.get(type);
+    const known = byUser?.get(userId);
+    if (known !== undefined) return known;
+    if (this.size >= KEY_MEMO_SIZE) {
+      this.byType.clear();
+      this.size = 0;
+      byUser = undefined;
+    }
+    if (!byUser) this.byType.set(type, (byUser = new Map()));
+    const key = sessionsKey(this.prefix, userId, type);
+    byUser.set(userId, key);
+    this.size++;
+    return key;
+  }
 }
 
 /** Whether `userId` is a value sessions can be stored under (a string, or a finite number). */

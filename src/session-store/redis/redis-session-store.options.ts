@@ -11,6 +11,9 @@ export const DEFAULT_REDIS_OPERATION_TIMEOUT_MS = 1000;
 /** Default {@link RedisSessionStoreOptions.startupTimeoutMs}: 10 seconds. */
 export const DEFAULT_REDIS_STARTUP_TIMEOUT_MS = 10_000;
 
+/** Default {@link RedisSessionStoreOptions.verificationMemoSize}. */
+export const DEFAULT_REDIS_VERIFICATION_MEMO_SIZE = 10_000;
+
 /** Default {@link RedisSessionStoreOptions.reconnectMaxDelayMs}: 2 seconds. */
 export const DEFAULT_REDIS_RECONNECT_MAX_DELAY_MS = 2000;
 
@@ -37,9 +40,9 @@ export interface RedisSessionStoreOptions {
    * ioredis options for the connection the store creates (merged over `url`). They override the store's defaults,
    * which are: `enableOfflineQueue: false` (a command sent while disconnected fails at once instead of waiting in a
    * queue and running later, after its caller has given up), `maxRetriesPerRequest: 0`,
-   * `autoResendUnfulfilledCommands: false` (a write whose caller got an error is never replayed on reconnect),
-   * `commandTimeout: operationTimeoutMs`, and a `retryStrategy` that reconnects forever with a backoff capped at
-   * `reconnectMaxDelayMs`, so the store recovers by itself when Redis returns.
+   * `autoResendUnfulfilledCommands: false` (a write whose caller got an error is never replayed on reconnect), and a
+   * `retryStrategy` that reconnects forever with a backoff capped at `reconnectMaxDelayMs`, so the store recovers by
+   * itself when Redis returns. No `commandTimeout`: the store's own `operationTimeoutMs` deadline bounds every call.
    * With `cluster`, use `cluster.options.redisOptions` for per-node options instead.
    */
   redisOptions?: RedisOptions;
@@ -52,9 +55,10 @@ export interface RedisSessionStoreOptions {
   client?: Redis | Cluster;
 
   /**
-   * Connect to a Redis Cluster: the seed `nodes` and ioredis `ClusterOptions`. The store applies the same
-   * fault-handling defaults as for `redisOptions` (`enableOfflineQueue: false`, `clusterRetryStrategy` with capped
-   * backoff, `commandTimeout` per node), each overridable in `options`.
+   * Connect to a Redis Cluster: the seed `nodes` and ioredis `ClusterOptions`. The store sets a
+   * `clusterRetryStrategy` with capped backoff and, per node, `maxRetriesPerRequest: 0` and
+   * `autoResendUnfulfilledCommands: false`, each overridable in `options`. The cluster-level offline queue stays on
+   * (ioredis needs it during slot refreshes and failovers); `operationTimeoutMs` still bounds every call.
    */
   cluster?: {
     nodes: ClusterNode[];
@@ -97,6 +101,13 @@ export interface RedisSessionStoreOptions {
    * Ignored when `redisOptions.retryStrategy` (or `cluster.options.clusterRetryStrategy`) is set.
    */
   reconnectMaxDelayMs?: number;
+
+  /**
+   * How many verified stored values the store remembers (by their exact bytes), so that reading a session that has
+   * not changed since the last read skips the HMAC check and the JSON parse. About 1 KB of memory per entry; 0 turns
+   * it off. It never serves data Redis did not just return. Default {@link DEFAULT_REDIS_VERIFICATION_MEMO_SIZE}.
+   */
+  verificationMemoSize?: number;
 
   /** Source of "now". Default: the module's clock when built by {@link redisSessionStore}, else the wall clock. */
   clock?: Clock;

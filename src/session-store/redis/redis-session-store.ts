@@ -7,14 +7,16 @@ import { SessionStorageError } from '../../errors/session-storage.error';
 import type { Session, UserId } from '../../session/session.model';
 import { SessionStore } from '../session-store';
 import type { SessionStoreFactory } from '../session-store-factory';
-import { type DecodeFailure, decodeSession, encodeSession } from './redis-session-codec';
+import { OperationDeadlines } from './operation-deadlines';
+import { type DecodeFailure, SessionCodec } from './redis-session-codec';
 import { REDIS_FUNCTION_NAMES, REDIS_FUNCTIONS_LIBRARY, REDIS_FUNCTIONS_SOURCE, UpsertResult } from './redis-session-functions';
-import { isValidUserId, type RedisSessionKeys, sessionKeys } from './redis-session-keys';
+import { isValidUserId, SessionKeyNames } from './redis-session-keys';
 import {
   DEFAULT_REDIS_KEY_PREFIX,
   DEFAULT_REDIS_OPERATION_TIMEOUT_MS,
   DEFAULT_REDIS_RECONNECT_MAX_DELAY_MS,
   DEFAULT_REDIS_STARTUP_TIMEOUT_MS,
+  DEFAULT_REDIS_VERIFICATION_MEMO_SIZE,
   type RedisSessionStoreOptions,
 } from './redis-session-store.options';
 
@@ -78,19 +80,18 @@ function validatePositive(problems: string[], name: string, value: number | unde
   }
 }
 
+
 /**
  * Sessions in Redis (>= 7.0), standalone or Cluster, shared by every instance of the app and kept across restarts.
  *
- * Data layout, per (user id, session type), both keys in one Cluster hash slot:
- * - `<prefix>{<tag>}:sessions`, a hash: session id -> signed serialized session;
- * - `<prefix>{<tag>}:expiry`, a sorted set: session id scored by `refreshExpiresAt`;
+ * Data layout: one hash per (user id, session type), `<prefix>{<tag>}:sessions`, mapping session id -> signed
+ * serialized session, where `<tag>` is base64url(JSON `[userId, type]`) (a Cluster hash tag). The hash expires
+ * (EXPIREAT) at the latest `refreshExpiresAt` written into it.
  *
- * where `<tag>` is base64url(JSON `[userId, type]`). Both keys expire (EXPIREAT) with the last session they hold.
- *
- * Each operation is one round trip: `get` is one HGET, `getAll` one HVALS, `deleteAll` one DEL (both keys),
- * `upsert` and `delete` one FCALL of a function that checks the lock version, writes both keys, prunes a few
- * expired sessions and moves the key expiry, atomically. Signatures, expiry ("now" from the clock) and ownership are
- * checked in Node; entries that fail are ignored and logged as warnings.
+ * Each operation is one round trip: `get` is one HGET, `getAll` one HVALS, `delete` one HDEL, `deleteAll` one DEL,
+ * and `upsert` one FCALL of a function that checks the lock version and liveness, writes, raises the key expiry and
+ * prunes expired sessions from a random sample, atomically. Signatures, expiry ("now" from the clock) and ownership
+ * are checked in Node; entries that fail are ignored and logged as warnings.
  *
  * Failures (Redis unreachable, slower than `operationTimeoutMs`, an unexpected reply) reject with
  * {@link SessionStorageError}; lock conflicts with {@link SessionConflictError}. If Redis lost the functions, the
@@ -106,7 +107,9 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
   readonly ownsClient: boolean;
   /** Prefix of every key, see {@link RedisSessionStoreOptions.keyPrefix}. */
   readonly keyPrefix: string;
-  private readonly getSigningKey: () => Uint8Array;
+  private readonly codec: SessionCodec;
+  private readonly keys: SessionKeyNames;
+  private readonly deadlines: OperationDeadlines;
   private readonly operationTimeoutMs: number;
   private readonly startupTimeoutMs: number;
   private readonly clock: Clock;
@@ -143,6 +146,10 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
     validatePositive(problems, 'operationTimeoutMs', options.operationTimeoutMs);
     validatePositive(problems, 'startupTimeoutMs', options.startupTimeoutMs);
     validatePositive(problems, 'reconnectMaxDelayMs', options.reconnectMaxDelayMs);
+    const memoSize = options.verificationMemoSize ?? DEFAULT_REDIS_VERIFICATION_MEMO_SIZE;
+    if (!(Number.isSafeInteger(memoSize) && memoSize >= 0)) {
+      problems.push(`redis session store: verificationMemoSize must be a non-negative integer, got ${memoSize}`);
+    }
     if (!options.getSigningKey) {
       problems.push(
         'redis session store: getSigningKey is required when constructing RedisSessionStore directly; use redisSessionStore(), which derives one from the base secret',
@@ -161,8 +168,10 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
     if (problems.length > 0) throw new CharonConfigError(problems);
 
     this.keyPrefix = keyPrefix;
-    this.getSigningKey = options.getSigningKey!;
+    this.keys = new SessionKeyNames(keyPrefix);
+    this.codec = new SessionCodec(options.getSigningKey!, memoSize);
     this.operationTimeoutMs = options.operationTimeoutMs ?? DEFAULT_REDIS_OPERATION_TIMEOUT_MS;
+    this.deadlines = new OperationDeadlines(this.operationTimeoutMs);
     this.startupTimeoutMs = options.startupTimeoutMs ?? DEFAULT_REDIS_STARTUP_TIMEOUT_MS;
     this.clock = options.clock ?? new SystemClock();
     this.logger = options.logger ?? new Logger(RedisSessionStore.name);
@@ -182,11 +191,8 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
     const maxDelay = options.reconnectMaxDelayMs ?? DEFAULT_REDIS_RECONNECT_MAX_DELAY_MS;
     // Reconnect forever: the store must heal by itself when Redis returns. Start fast, back off to maxDelay.
     const reconnect = (attempt: number): number => Math.min(25 * 2 ** Math.min(attempt, 16), maxDelay);
-    const perConnection: RedisOptions = {
-      maxRetriesPerRequest: 0,
-      autoResendUnfulfilledCommands: false,
-      commandTimeout: this.operationTimeoutMs,
-    };
+    // No ioredis commandTimeout: the store's own deadline bounds every call, and a second timer per command costs.
+    const perConnection: RedisOptions = { maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false };
     if (options.cluster) {
       const clusterOptions: ClusterOptions = {
         // The cluster-level offline queue stays on (ioredis' default): ioredis parks commands there during slot
@@ -272,98 +278,99 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
     return this.closing;
   }
 
-  async get(sessionId: string, userId: UserId, type: string): Promise<Session | null> {
-    if (typeof sessionId !== 'string' || !isValidUserId(userId) || typeof type !== 'string') return null;
-    const keys = sessionKeys(this.keyPrefix, userId, type);
-    const value = await this.run('get', () => this.client.hget(keys.sessions, sessionId));
-    if (value === null) return null;
-    if (typeof value !== 'string') throw this.unexpectedReply('get');
-    const decoded = decodeSession(value, this.getSigningKey(), userId, type, sessionId);
-    if (!decoded.ok) {
-      this.warnIgnored(keys, decoded.reason, 1);
-      return null;
-    }
-    return decoded.session.refreshExpiresAt > this.clock.now() ? decoded.session : null;
+  get(sessionId: string, userId: UserId, type: string): Promise<Session | null> {
+    if (typeof sessionId !== 'string' || !isValidUserId(userId) || typeof type !== 'string') return Promise.resolve(null);
+    const key = this.keys.sessions(userId, type);
+    return this.run('get', this.client.hget(key, sessionId), (value) => {
+      if (value === null) return null;
+      if (typeof value !== 'string') throw this.unexpectedReply('get');
+      const decoded = this.codec.decode(value, userId, type, sessionId);
+      if (!decoded.ok) {
+        this.warnIgnored(key, decoded.reason, 1);
+        return null;
+      }
+      return decoded.session.refreshExpiresAt > this.clock.now() ? decoded.session : null;
+    });
   }
 
-  async upsert(session: Session): Promise<void> {
+  upsert(session: Session): Promise<void> {
     const { id, userId, type, lockVersion, refreshExpiresAt } = session;
     if (typeof id !== 'string' || !isValidUserId(userId) || typeof type !== 'string') {
-      throw new TypeError('session.id and session.type must be strings, session.userId a string or a finite number');
+      return Promise.reject(
+        new TypeError('session.id and session.type must be strings, session.userId a string or a finite number'),
+      );
     }
     if (!Number.isSafeInteger(lockVersion) || lockVersion < 0) {
-      throw new TypeError('session.lockVersion must be a non-negative integer');
+      return Promise.reject(new TypeError('session.lockVersion must be a non-negative integer'));
     }
     if (!Number.isSafeInteger(refreshExpiresAt)) {
-      // It becomes a sorted-set score and an EXPIREAT time: both need whole seconds.
-      throw new TypeError('session.refreshExpiresAt must be an integer (unix seconds)');
+      // It becomes an EXPIREAT time and is compared as digits in Lua: both need whole seconds.
+      return Promise.reject(new TypeError('session.refreshExpiresAt must be an integer (unix seconds)'));
     }
-    const keys = sessionKeys(this.keyPrefix, userId, type);
-    const value = encodeSession(session, lockVersion + 1, this.getSigningKey());
-    const args = [id, String(lockVersion), value, String(refreshExpiresAt), String(this.clock.now())];
-    const reply = await this.run('upsert', () => this.callFunction(REDIS_FUNCTION_NAMES.upsert, keys, args));
-    switch (reply) {
-      case UpsertResult.Ok:
-        return;
-      case UpsertResult.Exists:
-      case UpsertResult.Missing:
-      case UpsertResult.LockVersionMismatch:
-        throw new SessionConflictError();
-      default:
-        throw this.unexpectedReply('upsert');
-    }
-  }
-
-  async delete(sessionId: string, userId: UserId, type: string): Promise<void> {
-    if (typeof sessionId !== 'string' || !isValidUserId(userId) || typeof type !== 'string') return;
-    const keys = sessionKeys(this.keyPrefix, userId, type);
-    const args = [sessionId, String(this.clock.now())];
-    const reply = await this.run('delete', () => this.callFunction(REDIS_FUNCTION_NAMES.delete, keys, args));
-    if (reply !== 0) throw this.unexpectedReply('delete');
-  }
-
-  async getAll(userId: UserId, type: string): Promise<Session[]> {
-    if (!isValidUserId(userId) || typeof type !== 'string') return [];
-    const keys = sessionKeys(this.keyPrefix, userId, type);
-    const values = await this.run('getAll', () => this.client.hvals(keys.sessions));
-    if (!Array.isArray(values)) throw this.unexpectedReply('getAll');
-    const now = this.clock.now();
-    const key = this.getSigningKey();
-    const sessions: Session[] = [];
-    // A value copied under a second field of the same hash would verify twice; ids keep it from appearing twice.
-    const seen = new Set<string>();
-    let ignored = 0;
-    let reason: DecodeFailure | 'duplicate' = 'malformed';
-    for (const value of values) {
-      const decoded = typeof value === 'string' ? decodeSession(value, key, userId, type) : undefined;
-      if (!decoded?.ok || seen.has(decoded.session.id)) {
-        ignored++;
-        reason = decoded ? (decoded.ok ? 'duplicate' : decoded.reason) : 'malformed';
-        continue;
-      }
-      seen.add(decoded.session.id);
-      if (decoded.session.refreshExpiresAt > now) sessions.push(decoded.session);
-    }
-    if (ignored > 0) this.warnIgnored(keys, reason, ignored);
-    return sessions;
-  }
-
-  async deleteAll(userId: UserId, type: string): Promise<void> {
-    if (!isValidUserId(userId) || typeof type !== 'string') return;
-    const keys = sessionKeys(this.keyPrefix, userId, type);
-    const reply = await this.run('deleteAll', () => this.client.del(keys.sessions, keys.expiry));
-    if (typeof reply !== 'number') throw this.unexpectedReply('deleteAll');
-  }
-
-  /** FCALL, and if Redis lost the library, load it again and retry once. */
-  private async callFunction(name: string, keys: RedisSessionKeys, args: string[]): Promise<unknown> {
+    let value: string;
     try {
-      return await this.client.fcall(name, 2, keys.sessions, keys.expiry, ...args);
+      value = this.codec.encode(session, lockVersion + 1);
     } catch (error) {
-      if (!isMissingFunction(error)) throw error;
-      await this.loadFunctions('reload');
-      return await this.client.fcall(name, 2, keys.sessions, keys.expiry, ...args);
+      // extraPayload that JSON cannot represent (a BigInt, a cycle).
+      return Promise.reject(error);
     }
+    const key = this.keys.sessions(userId, type);
+    const now = this.clock.now();
+    const call = (): Promise<unknown> =>
+      this.client.fcall(REDIS_FUNCTION_NAMES.upsert, 1, key, id, lockVersion, value, refreshExpiresAt, now);
+    return this.run(
+      'upsert',
+      call(),
+      (reply) => {
+        if (reply === UpsertResult.Ok) return;
+        if (reply === UpsertResult.Exists || reply === UpsertResult.Missing || reply === UpsertResult.LockVersionMismatch) {
+          throw new SessionConflictError();
+        }
+        throw this.unexpectedReply('upsert');
+      },
+      // Redis lost the library (restart, flush, failover): load it again and retry once, within the same deadline.
+      (error) => (isMissingFunction(error) ? this.loadFunctions('reload').then(call) : undefined),
+    );
+  }
+
+  delete(sessionId: string, userId: UserId, type: string): Promise<void> {
+    if (typeof sessionId !== 'string' || !isValidUserId(userId) || typeof type !== 'string') return Promise.resolve();
+    return this.run('delete', this.client.hdel(this.keys.sessions(userId, type), sessionId), (reply) => {
+      if (typeof reply !== 'number') throw this.unexpectedReply('delete');
+    });
+  }
+
+  getAll(userId: UserId, type: string): Promise<Session[]> {
+    if (!isValidUserId(userId) || typeof type !== 'string') return Promise.resolve([]);
+    const key = this.keys.sessions(userId, type);
+    return this.run('getAll', this.client.hvals(key), (values) => {
+      if (!Array.isArray(values)) throw this.unexpectedReply('getAll');
+      const now = this.clock.now();
+      const sessions: Session[] = [];
+      // A value copied under a second field of the same hash would verify twice; ids keep it from appearing twice.
+      const seen = new Set<string>();
+      let ignored = 0;
+      let reason: DecodeFailure | 'duplicate' = 'malformed';
+      for (const value of values) {
+        const decoded = typeof value === 'string' ? this.codec.decode(value, userId, type) : undefined;
+        if (!decoded?.ok || seen.has(decoded.session.id)) {
+          ignored++;
+          reason = decoded ? (decoded.ok ? 'duplicate' : decoded.reason) : 'malformed';
+          continue;
+        }
+        seen.add(decoded.session.id);
+        if (decoded.session.refreshExpiresAt > now) sessions.push(decoded.session);
+      }
+      if (ignored > 0) this.warnIgnored(key, reason, ignored);
+      return sessions;
+    });
+  }
+
+  deleteAll(userId: UserId, type: string): Promise<void> {
+    if (!isValidUserId(userId) || typeof type !== 'string') return Promise.resolve();
+    return this.run('deleteAll', this.client.del(this.keys.sessions(userId, type)), (reply) => {
+      if (typeof reply !== 'number') throw this.unexpectedReply('deleteAll');
+    });
   }
 
   /** Loads the library on Redis, or on every primary of a Cluster. Concurrent callers share one load. */
@@ -452,42 +459,54 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
   }
 
   /**
-   * Runs one Redis round trip under the operation deadline and maps every failure to {@link SessionStorageError}.
-   * The deadline is the store's own rather than only ioredis' `commandTimeout`, so it also holds for a given
-   * `client` whatever its settings, and covers a function reload plus the retry.
+   * Settles with `interpret(reply)` of `work` (one Redis round trip) under the operation deadline; maps every other
+   * failure to {@link SessionStorageError}. `recover` may turn a failure into a second attempt (a promise of a
+   * reply), which runs under the same deadline. One promise per call: this wrapper is on every request's path.
+   *
+   * The deadline is the store's own rather than ioredis' `commandTimeout`, so it also holds for a given `client`
+   * whatever its settings, and covers a function reload plus the retry.
    */
-  private async run<T>(operation: string, work: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([
-        work(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () =>
-              reject(
-                new SessionStorageError(
-                  `Redis session store: ${operation} timed out after ${this.operationTimeoutMs} ms`,
-                ),
-              ),
-            this.operationTimeoutMs,
-          );
-        }),
-      ]);
-    } catch (error) {
-      if (error instanceof SessionStorageError) throw error;
-      throw new SessionStorageError(`Redis session store: ${operation} failed: ${describe(error)}`, { cause: error });
-    } finally {
-      clearTimeout(timer);
-    }
+  private run<T, R>(
+    operation: string,
+    work: Promise<T>,
+    interpret: (reply: T) => R,
+    recover?: (error: unknown) => Promise<T> | undefined,
+  ): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      const deadline = this.deadlines.start(() =>
+        reject(new SessionStorageError(`Redis session store: ${operation} timed out after ${this.operationTimeoutMs} ms`)),
+      );
+      const onReply = (reply: T): void => {
+        if (!this.deadlines.settle(deadline)) return;
+        try {
+          resolve(interpret(reply));
+        } catch (error) {
+          reject(error);
+        }
+      };
+      const fail = (error: unknown): void => {
+        if (!this.deadlines.settle(deadline)) return;
+        reject(
+          error instanceof SessionStorageError
+            ? error
+            : new SessionStorageError(`Redis session store: ${operation} failed: ${describe(error)}`, { cause: error }),
+        );
+      };
+      work.then(onReply, (error: unknown) => {
+        const retry = recover?.(error);
+        if (retry) retry.then(onReply, fail);
+        else fail(error);
+      });
+    });
   }
 
   private unexpectedReply(operation: string): SessionStorageError {
     return new SessionStorageError(`Redis session store: ${operation} got an unexpected reply from Redis`);
   }
 
-  private warnIgnored(keys: RedisSessionKeys, reason: DecodeFailure | 'duplicate', count: number): void {
+  private warnIgnored(key: string, reason: DecodeFailure | 'duplicate', count: number): void {
     this.logger.warn(
-      `Redis session store: ignored ${count} stored session(s) in ${keys.sessions} (${reason}); treated as absent. ` +
+      `Redis session store: ignored ${count} stored session(s) in ${key} (${reason}); treated as absent. ` +
         'They were written without the current signing key (key changed, or someone else wrote to Redis).',
     );
   }
