@@ -56,7 +56,9 @@ function isMissingFunction(error: unknown): boolean {
 /** The error's own words, short. Redis and ioredis messages carry no credentials. */
 function describe(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.length > 200 ? `${message.slice(0, 200)}...` : message;
+  const short = message.length > 200 ? `${message.slice(0, 200)}...` : message;
+  // ioredis' words for "there is no connection right now" say how it noticed, not what happened.
+  return /enableOfflineQueue|Connection is closed|isn't ready/.test(message) ? `not connected to Redis (${short})` : short;
 }
 
 /** `promise`, or a rejection after `ms` milliseconds; the timer never outlives the race. */
@@ -385,12 +387,17 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
     const targets: Redis[] = isCluster(client) ? client.nodes('master') : [client];
     this.functionLoad = (async () => {
       if (targets.length === 0) throw new Error('the cluster has no known primary nodes');
-      const replies = await Promise.all(
-        targets.map((node) => node.call('FUNCTION', 'LOAD', 'REPLACE', REDIS_FUNCTIONS_SOURCE)),
+      const results = await Promise.allSettled(
+        targets.map(async (node) => {
+          const reply = await node.call('FUNCTION', 'LOAD', 'REPLACE', REDIS_FUNCTIONS_SOURCE);
+          if (reply !== REDIS_FUNCTIONS_LIBRARY) throw new Error(`unexpected reply to FUNCTION LOAD: ${String(reply)}`);
+        }),
       );
-      if (replies.some((reply) => reply !== REDIS_FUNCTIONS_LIBRARY)) {
-        throw new Error(`unexpected reply to FUNCTION LOAD: ${JSON.stringify(replies)}`);
-      }
+      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      // At start every primary must take the library (a missing permission should stop the app, not a later
+      // request). On a reload one unreachable primary must not fail calls whose keys live elsewhere: a call that
+      // needs it fails by itself.
+      if (failure && (reason === 'start' || results.every((r) => r.status === 'rejected'))) throw failure.reason;
     })().finally(() => {
       this.functionLoad = undefined;
     });

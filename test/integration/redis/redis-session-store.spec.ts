@@ -519,6 +519,15 @@ describe('memory', () => {
         `${hundred} bytes for ${more} sessions of one user, ~${perAdditional} bytes per additional session ` +
         `(${(await admin.call('OBJECT', 'ENCODING', key)) as string} hash)`,
     );
+    // Many users with one session each: what a typical deployment pays per session, key and all.
+    const usedMemory = async (): Promise<number> => Number(/used_memory:(\d+)/.exec(await admin.info('memory'))![1]);
+    const users = 2000;
+    const before = await usedMemory();
+    await Promise.all(Array.from({ length: users }, () => store.upsert(session({ extraPayload: {} }))));
+    const perUser = Math.round(((await usedMemory()) - before) / users);
+    // eslint-disable-next-line no-console
+    console.log(`used_memory: ~${perUser} bytes per session for ${users} users with one session each`);
+
     expect(one).toBeGreaterThan(valueBytes);
     expect(one).toBeLessThan(2000);
   });
