@@ -63,6 +63,7 @@ export function encodeSession(session: Session, lockVersion: number, key: Uint8A
  */
 export class SessionCodec {
   private key: Uint8Array | undefined;
+  /** A copy of `key`, so that a key changed in place by its owner is noticed. */
   private keyBuffer: Buffer = Buffer.alloc(0);
   private readonly memo = new Map<string, Verified>();
 
@@ -71,10 +72,10 @@ export class SessionCodec {
     private readonly memoSize: number,
   ) {}
 
-  /** The current signing key; a different key (by content) empties the memo. */
+  /** The current signing key; a different key (by content, also when changed in place) empties the memo. */
   private currentKey(): Buffer {
     const key = this.getKey();
-    if (key !== this.key) {
+    if (key !== this.key || !this.keyBuffer.equals(key)) {
       const buffer = Buffer.from(key);
       if (!buffer.equals(this.keyBuffer)) this.memo.clear();
       this.key = key;

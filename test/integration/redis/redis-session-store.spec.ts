@@ -312,6 +312,9 @@ describe('signed sessions', () => {
     // The same key in a fresh buffer is the same key.
     current = Buffer.from(signingKey);
     await expect(store.get(s.id, s.userId, s.type)).resolves.not.toBeNull();
+    // A key changed in place is a different key.
+    current[0] ^= 1;
+    await expect(store.get(s.id, s.userId, s.type)).resolves.toBeNull();
   });
 
   it('returns exact, independent copies of remembered sessions, own "__proto__" fields included', async () => {
