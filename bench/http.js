@@ -4,7 +4,8 @@
  *
  * - GET /me: nestjs-charon (`CharonModule.forRoot` + `@UseGuards(SessionGuard)`) vs the same route in a plain Nest
  *   app without authentication vs the documented @nestjs/jwt + @nestjs/passport + passport-jwt setup; plus, for
- *   the analysis, the charon app's unguarded route and passport-jwt given a KeyObject secret.
+ *   the analysis, the charon app's unguarded route, passport-jwt given a KeyObject secret, and a no-op Nest guard
+ *   with the same parameter decorators (the floor of any guard).
  * - POST /auth/refresh and POST /auth/login with the memory and the Redis store.
  *
  * Each app runs in its own process, the load generator in another; with pinning (default) the apps are on core
@@ -91,6 +92,10 @@ async function run({ log }) {
       passport: await startApp('passport-jwt', 'passport-app.js'),
       passport_keyobject: await startApp('passport-jwt-keyobject', 'passport-app.js', { BENCH_PASSPORT_KEYOBJECT: '1' }),
     };
+    // A/B experiments: BENCH_ALT_DIST=<a compiled build of a candidate change> adds the same charon app built from
+    // it (contenders charon_alt and charon_alt_unguarded_route). Not part of a normal run.
+    const altDist = process.env.BENCH_ALT_DIST ? path.resolve(process.env.BENCH_ALT_DIST) : null;
+    if (altDist) ports.charon_alt = await startApp('charon-alt', 'charon-app.js', { BENCH_STORE: 'memory', BENCH_DIST: altDist });
     const { child: cannon } = await startNode(path.join(__dirname, 'lib', 'cannon-child.js'), {
       cpu: LOAD_CPU,
       label: 'autocannon',
@@ -122,7 +127,15 @@ async function run({ log }) {
         { name: 'passport_jwt', port: ports.passport, route: '/me', headers: bearer(passportToken), check: isMe },
         { name: 'charon_unguarded_route', port: ports.charon_memory, route: '/me-open', headers: bearer(charonToken), check: isOpen },
         { name: 'passport_jwt_keyobject', port: ports.passport_keyobject, route: '/me', headers: bearer(passportToken), check: isMe },
+        { name: 'nest_noop_guard', port: ports.plain, route: '/me-noop-guard', headers: bearer(charonToken), check: isOpen },
       ];
+      if (altDist) {
+        // Same base secret, so the same token verifies on both builds.
+        meContenders.push(
+          { name: 'charon_alt', port: ports.charon_alt, route: '/me', headers: bearer(charonToken), check: isMe },
+          { name: 'charon_alt_unguarded_route', port: ports.charon_alt, route: '/me-open', headers: bearer(charonToken), check: isOpen },
+        );
+      }
       // BENCH_HTTP_ME=charon,unguarded,... runs a subset of the GET /me contenders (default all).
       if (process.env.BENCH_HTTP_ME) {
         const wanted = process.env.BENCH_HTTP_ME.split(',');
@@ -170,7 +183,7 @@ async function run({ log }) {
       ['refresh', refreshJob],
       ['login', loginJob],
     ].filter(([phase]) => scenarios.includes(phase));
-    const results = { settings, me };
+    const results = { settings: { ...settings, alt_dist: altDist }, me };
     for (const [phase, makeJob] of phases) {
       log(`http: POST /auth/${phase} warm-up`);
       for (const s of stores) await load(await makeJob(s, warmupSec));

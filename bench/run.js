@@ -4,6 +4,7 @@
  * process, prints the tables and the targets, and writes bench/results/latest.json.
  *
  * Environment (all optional): BENCH_QUICK=1 (short smoke run), BENCH_SKIP_1M=1 (no million-session step),
+ * BENCH_SOURCE=worktree (measure the work tree instead of the committed HEAD),
  * BENCH_PIN=0 (no taskset pinning), BENCH_CPU_PROF=1 (CPU profiles into bench/profiles/), BENCH_SKIP_BUILD=1,
  * BENCH_MARKDOWN=1 (also print the tables as Markdown), BENCH_STRICT=1 (exit 1 when a target is missed), and the
  * per-part knobs in bench/lib/config.js.
@@ -13,7 +14,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const config = require('./lib/config');
-const { build } = require('./lib/build');
+const { build, builtFrom } = require('./lib/build');
 const { machineInfo } = require('./lib/machine');
 const { getPath, setPath } = require('./lib/stats');
 const { renderMarkdown, renderText } = require('./lib/table');
@@ -90,6 +91,7 @@ async function main() {
     process.stderr.write(`warning: load average ${machine.load_average_before[0]}: something else is running; figures will be noisy\n`);
   }
   build();
+  machine.library_built_from = builtFrom();
   const results = {};
   const tables = [];
   const timing = {};

@@ -5,7 +5,8 @@
  * 1. Throughput at a fixed concurrency (N operations in flight, closed loop), interleaved rounds, median:
  *    RedisSessionStore get / upsert (an update, as on every refresh) / getAll vs raw ioredis on the store's own
  *    connection doing the minimal equivalent: HGET of the same field; FCALL of a no-op Redis function with the
- *    same keys and arguments; HVALS of the same hash. MemorySessionStore get / upsert.
+ *    same key and arguments; HVALS of the same hash. Reads are measured with the store's verification memo (its
+ *    default) and without it (every read checks the HMAC and parses). MemorySessionStore get / upsert / getAll.
  * 2. getAll for one user holding 1, 100 and 10,000 sessions: time per call and per session.
  * 3. Size scaling: get and upsert time per operation with 10k, 100k and 1,000,000 sessions in the store (memory
  *    and Redis), bytes per session (V8 heap after GC; Redis used_memory and MEMORY USAGE), and fill time.
@@ -108,103 +109,129 @@ async function redisUsedMemory(client) {
 async function run({ log }) {
   const dist = build({ log });
   const { MemorySessionStore, RedisSessionStore } = require(`${dist}/index.js`);
-  const { sessionKeys } = require(`${dist}/session-store/redis/redis-session-keys.js`);
+  const keysModule = require(`${dist}/session-store/redis/redis-session-keys.js`);
   const { encodeSession } = require(`${dist}/session-store/redis/redis-session-codec.js`);
   const s = config.stores;
-  const cmp = { rounds: s.rounds, durationMs: s.durationMs, concurrency: s.concurrency };
+  const C = s.concurrency;
+  const cmp = { rounds: s.rounds, durationMs: s.durationMs, concurrency: C };
   const quiet = { log() {}, warn: (m) => log(`store warning: ${m}`), error: (m) => log(`store error: ${m}`) };
   const results = { settings: { ...s, pinned: config.pin, redis_cpu: config.pin ? REDIS_CPU : null, sessions_per_user: SESSIONS_PER_USER } };
   const tables = [];
   const redis = await startRedis({ cpu: config.pin ? REDIS_CPU : null });
   const signingKey = crypto.randomBytes(32);
+  // The store as users get it (default options) ...
   const store = new RedisSessionStore({ url: redis.url, getSigningKey: () => signingKey, logger: quiet });
-  const memory = new MemorySessionStore({ maxSessions: 2 * s.bigSessions + 100_000, logger: quiet });
+  // ... and the same store on the same connection with its verification memo off, so every read pays the HMAC
+  // check and the JSON parse: the path a read of a session not read before (or changed since) takes.
+  const unmemoized = new RedisSessionStore({ client: store.client, getSigningKey: () => signingKey, logger: quiet, verificationMemoSize: 0 });
+  const capacity = s.bigSessions + 200_000;
+  const memory = new MemorySessionStore({ maxSessions: capacity, logger: quiet });
   try {
     await store.init();
+    await unmemoized.init();
     const client = store.client;
     const now = Math.floor(Date.now() / 1000);
     const base = 10_000;
-    log(`stores: filling ${base} sessions (${base / SESSIONS_PER_USER} users) in Redis and in memory`);
-    await fill(store, 0, base, now, 256);
-    await fill(memory, 0, base, now, 1);
+    // Sessions [0, base) are read, [base, 2 base) are updated: updates change stored values, reads must not
+    // depend on that.
+    log(`stores: filling ${2 * base} sessions (${(2 * base) / SESSIONS_PER_USER} users) in Redis and in memory`);
+    await fill(store, 0, 2 * base, now, 256);
+    await fill(memory, 0, 2 * base, now, 1);
+    let population = 2 * base;
 
-    // Per-worker disjoint random picks, so concurrent updates never race for one session.
-    const pick = (w, n) => w + s.concurrency * Math.floor(Math.random() * Math.floor(n / s.concurrency));
-    let population = base;
-    const redisVersions = new Int32Array(2 * s.bigSessions + 100_000).fill(1);
-    const memoryVersions = new Int32Array(2 * s.bigSessions + 100_000).fill(1);
-    const update = (target, versions) => async (w) => {
-      const i = pick(w, population);
-      const session = makeSession(i, Math.floor(i / SESSIONS_PER_USER), now, versions[i]);
-      await target.upsert(session);
+    // Per-worker disjoint random picks in [from, from + n), so concurrent updates never race for one session.
+    const pick = (w, from, n) => from + w + C * Math.floor(Math.random() * Math.floor(n / C));
+    const user = (i) => Math.floor(i / SESSIONS_PER_USER);
+    const redisVersions = new Int32Array(capacity).fill(1);
+    const memoryVersions = new Int32Array(capacity).fill(1);
+    const update = (target, versions, from, n) => async (w) => {
+      const i = pick(w, from(), n());
+      await target.upsert(makeSession(i, user(i), now, versions[i]));
       versions[i]++;
     };
-    const get = (target) => async (w) => {
-      const i = pick(w, population);
-      const session = await target.get(sessionId(i), Math.floor(i / SESSIONS_PER_USER), 'full');
-      if (session === null) throw new Error(`session ${i} not found`);
+    const get = (target, from, n) => async (w) => {
+      const i = pick(w, from(), n());
+      if ((await target.get(sessionId(i), user(i), 'full')) === null) throw new Error(`session ${i} not found`);
     };
+    const getAll = (target, from, n) => async (w) => {
+      if ((await target.getAll(user(pick(w, from(), n())), 'full')).length !== SESSIONS_PER_USER) throw new Error('getAll count');
+    };
+    const readSet = [() => 0, () => base];
+    const updateSet = [() => base, () => base];
 
     // ---- 1. Redis store vs raw ioredis, memory store ----
     await client.call('FUNCTION', 'LOAD', 'REPLACE', "#!lua name=charon_bench_noop\nredis.register_function('charon_bench_noop', function(keys, args) return 0 end)");
-    const sample = makeSession(0, 0, now, 5);
-    const encoded = encodeSession(sample, 6, signingKey);
-    const keysOf = (i) => sessionKeys(store.keyPrefix, Math.floor(i / SESSIONS_PER_USER), 'full');
+    const encoded = encodeSession(makeSession(0, 0, now, 5), 6, signingKey);
+    const keyOf = (i) =>
+      keysModule.sessionsKey ? keysModule.sessionsKey(store.keyPrefix, user(i), 'full') : keysModule.sessionKeys(store.keyPrefix, user(i), 'full').sessions;
     log('stores: Redis store vs raw ioredis (get, upsert, getAll) and memory store');
     const redisOps = await compareOps(
       [
-        { name: 'store_get', op: get(store) },
+        { name: 'store_get', op: get(store, ...readSet) },
+        { name: 'store_get_unmemoized', op: get(unmemoized, ...readSet) },
         {
           name: 'raw_hget',
           op: async (w) => {
-            const i = pick(w, population);
-            if ((await client.hget(keysOf(i).sessions, sessionId(i))) === null) throw new Error('raw hget missed');
+            const i = pick(w, 0, base);
+            if ((await client.hget(keyOf(i), sessionId(i))) === null) throw new Error('raw hget missed');
           },
         },
-        { name: 'store_upsert', op: update(store, redisVersions) },
+        { name: 'store_upsert', op: update(store, redisVersions, ...updateSet) },
         {
           name: 'raw_fcall_noop',
           op: async (w) => {
-            const i = pick(w, population);
-            const keys = keysOf(i);
-            await client.fcall('charon_bench_noop', 2, keys.sessions, keys.expiry, sessionId(i), '5', encoded, String(now + 60 * DAY), String(now));
+            const i = pick(w, base, base);
+            await client.fcall('charon_bench_noop', 1, keyOf(i), sessionId(i), 5, encoded, now + 60 * DAY, now);
           },
         },
-        { name: 'store_getall', op: async (w) => void (await store.getAll(Math.floor(pick(w, population) / SESSIONS_PER_USER), 'full')) },
-        { name: 'raw_hvals', op: async (w) => void (await client.hvals(keysOf(pick(w, population)).sessions)) },
+        { name: 'store_getall', op: getAll(store, ...readSet) },
+        { name: 'store_getall_unmemoized', op: getAll(unmemoized, ...readSet) },
+        { name: 'raw_hvals', op: async (w) => void (await client.hvals(keyOf(pick(w, 0, base)))) },
       ],
       cmp,
     );
     const memoryOps = await compareOps(
       [
-        { name: 'get', op: get(memory) },
-        { name: 'upsert', op: update(memory, memoryVersions) },
-        { name: 'getall', op: async (w) => void (await memory.getAll(Math.floor(pick(w, population) / SESSIONS_PER_USER), 'full')) },
+        { name: 'get', op: get(memory, ...readSet) },
+        { name: 'upsert', op: update(memory, memoryVersions, ...updateSet) },
+        { name: 'getall', op: getAll(memory, ...readSet) },
       ],
       cmp,
     );
+    const vsRaw = (store, raw) => ({
+      ops_per_sec: redisOps[store].ops_per_sec,
+      raw_ops_per_sec: redisOps[raw].ops_per_sec,
+      ratio_vs_raw: ratio(redisOps[store].ops_per_sec, redisOps[raw].ops_per_sec),
+      detail: redisOps[store],
+      raw_detail: redisOps[raw],
+    });
     results.redis = {
-      get: { ops_per_sec: redisOps.store_get.ops_per_sec, raw_ops_per_sec: redisOps.raw_hget.ops_per_sec, ratio_vs_raw: ratio(redisOps.store_get.ops_per_sec, redisOps.raw_hget.ops_per_sec), detail: redisOps.store_get, raw_detail: redisOps.raw_hget },
-      upsert: { ops_per_sec: redisOps.store_upsert.ops_per_sec, raw_ops_per_sec: redisOps.raw_fcall_noop.ops_per_sec, ratio_vs_raw: ratio(redisOps.store_upsert.ops_per_sec, redisOps.raw_fcall_noop.ops_per_sec), detail: redisOps.store_upsert, raw_detail: redisOps.raw_fcall_noop },
-      getall: { ops_per_sec: redisOps.store_getall.ops_per_sec, raw_ops_per_sec: redisOps.raw_hvals.ops_per_sec, ratio_vs_raw: ratio(redisOps.store_getall.ops_per_sec, redisOps.raw_hvals.ops_per_sec), sessions_per_user: SESSIONS_PER_USER, detail: redisOps.store_getall, raw_detail: redisOps.raw_hvals },
+      get: vsRaw('store_get', 'raw_hget'),
+      get_unmemoized: vsRaw('store_get_unmemoized', 'raw_hget'),
+      upsert: vsRaw('store_upsert', 'raw_fcall_noop'),
+      getall: { ...vsRaw('store_getall', 'raw_hvals'), sessions_per_user: SESSIONS_PER_USER },
+      getall_unmemoized: { ...vsRaw('store_getall_unmemoized', 'raw_hvals'), sessions_per_user: SESSIONS_PER_USER },
     };
     results.memory = { get: memoryOps.get, upsert: memoryOps.upsert, getall: { ...memoryOps.getall, sessions_per_user: SESSIONS_PER_USER } };
+    const r = results.redis;
     tables.push({
-      title: `Stores: ops/s at ${s.concurrency} in flight (${population} sessions, ${SESSIONS_PER_USER} per user; median of ${s.rounds} x ${s.durationMs} ms)`,
+      title: `Stores: ops/s at ${C} in flight (reads over ${base} sessions, updates over ${base} others, ${SESSIONS_PER_USER} per user; median of ${s.rounds} x ${s.durationMs} ms)`,
       columns: ['operation', 'store ops/s', 'raw ioredis ops/s', 'store ÷ raw', 'raw equivalent'],
       rows: [
-        ['Redis get', results.redis.get.ops_per_sec, results.redis.get.raw_ops_per_sec, results.redis.get.ratio_vs_raw, 'HGET'],
-        ['Redis upsert (update)', results.redis.upsert.ops_per_sec, results.redis.upsert.raw_ops_per_sec, results.redis.upsert.ratio_vs_raw, 'FCALL no-op, same args'],
-        ['Redis getAll (10 sessions)', results.redis.getall.ops_per_sec, results.redis.getall.raw_ops_per_sec, results.redis.getall.ratio_vs_raw, 'HVALS'],
+        ['Redis get (default: verification memo on)', r.get.ops_per_sec, r.get.raw_ops_per_sec, r.get.ratio_vs_raw, 'HGET'],
+        ['Redis get (memo off: HMAC + parse every read)', r.get_unmemoized.ops_per_sec, r.get_unmemoized.raw_ops_per_sec, r.get_unmemoized.ratio_vs_raw, 'HGET'],
+        ['Redis upsert (update)', r.upsert.ops_per_sec, r.upsert.raw_ops_per_sec, r.upsert.ratio_vs_raw, 'FCALL no-op, same args'],
+        [`Redis getAll (${SESSIONS_PER_USER} sessions, memo on)`, r.getall.ops_per_sec, r.getall.raw_ops_per_sec, r.getall.ratio_vs_raw, 'HVALS'],
+        [`Redis getAll (${SESSIONS_PER_USER} sessions, memo off)`, r.getall_unmemoized.ops_per_sec, r.getall_unmemoized.raw_ops_per_sec, r.getall_unmemoized.ratio_vs_raw, 'HVALS'],
         ['memory get', results.memory.get.ops_per_sec, '', '', ''],
         ['memory upsert (update)', results.memory.upsert.ops_per_sec, '', '', ''],
-        ['memory getAll (10 sessions)', results.memory.getall.ops_per_sec, '', '', ''],
+        [`memory getAll (${SESSIONS_PER_USER} sessions)`, results.memory.getall.ops_per_sec, '', '', ''],
       ],
     });
 
     // ---- 2. getAll for one user with 1, 100, 10,000 sessions ----
     log('stores: getAll scaling (1, 100, 10,000 sessions of one user)');
-    results.scaling = { getall: { memory: {}, redis: {} } };
+    results.scaling = { getall: { memory: {}, redis: {}, redis_memo: {} } };
     const getAllRows = [];
     let nextId = 1_500_000_000;
     for (const count of [1, 100, 10_000]) {
@@ -220,45 +247,45 @@ async function run({ log }) {
       }
       // One call at a time: the time per call is the figure (a 10,000-session HVALS is ~5 MB; several in flight
       // would only queue behind each other's decoding).
-      const concurrency = 1;
       const durationMs = Math.max(s.durationMs, count >= 10_000 ? 2000 : 0);
+      const expect = (target) => async () => {
+        if ((await target.getAll(userId, 'full')).length !== count) throw new Error('getAll count');
+      };
       const ops = await compareOps(
         [
-          { name: 'redis', op: async () => { if ((await store.getAll(userId, 'full')).length !== count) throw new Error('redis getAll count'); } },
-          { name: 'memory', op: async () => { if ((await memory.getAll(userId, 'full')).length !== count) throw new Error('memory getAll count'); } },
+          { name: 'redis', op: expect(unmemoized) },
+          { name: 'redis_memo', op: expect(store) },
+          { name: 'memory', op: expect(memory) },
         ],
-        { rounds: Math.max(2, Math.min(3, s.rounds)), durationMs, concurrency, warmupMs: Math.min(durationMs, 500) },
+        { rounds: Math.max(2, Math.min(3, s.rounds)), durationMs, concurrency: 1, warmupMs: Math.min(durationMs, 500) },
       );
-      for (const name of ['redis', 'memory']) {
+      for (const name of ['redis', 'redis_memo', 'memory']) {
         const usPerOp = 1e6 / ops[name].ops_per_sec;
         results.scaling.getall[name][`sessions_${count}`] = { ops_per_sec: ops[name].ops_per_sec, us_per_op: sig(usPerOp), us_per_session: sig(usPerOp / count) };
       }
-      getAllRows.push([
-        count,
-        results.scaling.getall.redis[`sessions_${count}`].us_per_op,
-        results.scaling.getall.redis[`sessions_${count}`].us_per_session,
-        results.scaling.getall.memory[`sessions_${count}`].us_per_op,
-        results.scaling.getall.memory[`sessions_${count}`].us_per_session,
-      ]);
+      const g = (name) => results.scaling.getall[name][`sessions_${count}`];
+      getAllRows.push([count, g('redis').us_per_op, g('redis').us_per_session, g('redis_memo').us_per_op, g('memory').us_per_op, g('memory').us_per_session]);
       for (const target of [store, memory]) await target.deleteAll(userId, 'full');
     }
     tables.push({
       title: 'Stores: getAll of one user (one call at a time)',
-      columns: ['sessions of the user', 'Redis µs/op', 'Redis µs/session', 'memory µs/op', 'memory µs/session'],
+      columns: ['sessions of the user', 'Redis µs/op (memo off)', 'Redis µs/session (memo off)', 'Redis µs/op (memo on)', 'memory µs/op', 'memory µs/session'],
       rows: getAllRows,
     });
 
     // ---- 3. Size scaling up to 1,000,000 sessions ----
-    const sizes = [base, 100_000, s.bigSessions].filter((n, i, all) => n >= base && all.indexOf(n) === i);
-    if (config.skip1m) sizes.splice(sizes.indexOf(s.bigSessions), 1);
+    const sizes = [population, 100_000, s.bigSessions].filter((n, i, all) => n >= population && all.indexOf(n) === i);
+    if (config.skip1m && sizes.length > 1 && s.bigSessions > 100_000) sizes.pop();
     results.scaling.size = { memory: {}, redis: {} };
     const sizeRows = [];
-    // Baselines for bytes per session: the first `base` sessions are already in both stores.
+    // Baselines for bytes per session: the sessions already in both stores.
     const redisMemoryAtBase = await redisUsedMemory(client);
     const heapAtBase = gcHeap();
-    const scaleCmp = { rounds: Math.max(2, Math.min(3, s.rounds)), durationMs: Math.min(s.durationMs, 1000), concurrency: s.concurrency, warmupMs: 300 };
+    const populationAtBase = population;
+    const scaleCmp = { rounds: Math.max(2, Math.min(3, s.rounds)), durationMs: Math.min(s.durationMs, 1000), concurrency: C, warmupMs: 300 };
     let redisFillSeconds = 0;
     let memoryFillSeconds = 0;
+    const everything = [() => 0, () => population];
     for (const size of sizes) {
       if (size > population) {
         log(`stores: filling to ${size} sessions`);
@@ -266,38 +293,35 @@ async function run({ log }) {
         memoryFillSeconds += await fill(memory, population, size, now, 1);
         population = size;
       }
+      // Reads and updates anywhere in the store. Redis reads go through the memo-less store so that every size
+      // measures the same path (with the memo, a small store would be all memo hits and a big one all misses).
       const ops = await compareOps(
         [
-          { name: 'redis_get', op: get(store) },
-          { name: 'redis_upsert', op: update(store, redisVersions) },
-          { name: 'memory_get', op: get(memory) },
-          { name: 'memory_upsert', op: update(memory, memoryVersions) },
+          { name: 'redis_get', op: get(unmemoized, ...everything) },
+          { name: 'redis_upsert', op: update(store, redisVersions, ...everything) },
+          { name: 'memory_get', op: get(memory, ...everything) },
+          { name: 'memory_upsert', op: update(memory, memoryVersions, ...everything) },
         ],
         scaleCmp,
       );
       const entry = (name) => ({ ops_per_sec: ops[name].ops_per_sec, us_per_op: sig(1e6 / ops[name].ops_per_sec) });
       results.scaling.size.redis[`n_${size}`] = { get: entry('redis_get'), upsert: entry('redis_upsert') };
       results.scaling.size.memory[`n_${size}`] = { get: entry('memory_get'), upsert: entry('memory_upsert') };
-      sizeRows.push([
-        size,
-        results.scaling.size.redis[`n_${size}`].get.us_per_op,
-        results.scaling.size.redis[`n_${size}`].upsert.us_per_op,
-        results.scaling.size.memory[`n_${size}`].get.us_per_op,
-        results.scaling.size.memory[`n_${size}`].upsert.us_per_op,
-      ]);
+      const z = (kind, op) => results.scaling.size[kind][`n_${size}`][op].us_per_op;
+      sizeRows.push([size, z('redis', 'get'), z('redis', 'upsert'), z('memory', 'get'), z('memory', 'upsert')]);
     }
+    const smallest = sizes[0];
     const largest = sizes[sizes.length - 1];
-    const added = largest - base;
+    const added = largest - populationAtBase;
     if (added > 0) {
       const redisBytes = (await redisUsedMemory(client)) - redisMemoryAtBase;
       const heap = gcHeap();
-      // MEMORY USAGE of one user's two keys (10 sessions): the per-key view, overheads included.
-      const keys = keysOf(base);
-      const perUser = Number(await client.call('MEMORY', 'USAGE', keys.sessions, 'SAMPLES', '0')) + Number(await client.call('MEMORY', 'USAGE', keys.expiry, 'SAMPLES', '0'));
+      // MEMORY USAGE of one user's key (10 sessions): the per-key view, overheads included.
+      const perUser = Number(await client.call('MEMORY', 'USAGE', keyOf(populationAtBase), 'SAMPLES', '0'));
       results.scaling.bytes_per_session = {
         sessions: largest,
         redis_used_memory: sig(redisBytes / added),
-        redis_memory_usage_keys: sig(perUser / SESSIONS_PER_USER),
+        redis_memory_usage_key: sig(perUser / SESSIONS_PER_USER),
         memory_heap: heap === null || heapAtBase === null ? null : sig((heap - heapAtBase) / added),
       };
       results.scaling.fill = {
@@ -308,16 +332,19 @@ async function run({ log }) {
         memory_sessions_per_sec: sig(added / memoryFillSeconds),
       };
     }
-    const flat = (a, b) => (largest === base ? null : ratio(a, b));
+    const flat = (kind, op) =>
+      largest === smallest
+        ? null
+        : ratio(results.scaling.size[kind][`n_${largest}`][op].us_per_op, results.scaling.size[kind][`n_${smallest}`][op].us_per_op);
     results.scaling.flatness = {
-      redis_get: flat(results.scaling.size.redis[`n_${largest}`].get.us_per_op, results.scaling.size.redis[`n_${base}`].get.us_per_op),
-      redis_upsert: flat(results.scaling.size.redis[`n_${largest}`].upsert.us_per_op, results.scaling.size.redis[`n_${base}`].upsert.us_per_op),
-      memory_get: flat(results.scaling.size.memory[`n_${largest}`].get.us_per_op, results.scaling.size.memory[`n_${base}`].get.us_per_op),
-      memory_upsert: flat(results.scaling.size.memory[`n_${largest}`].upsert.us_per_op, results.scaling.size.memory[`n_${base}`].upsert.us_per_op),
-      note: `time per op at ${largest} sessions ÷ at ${base}; 1.0 = flat`,
+      redis_get: flat('redis', 'get'),
+      redis_upsert: flat('redis', 'upsert'),
+      memory_get: flat('memory', 'get'),
+      memory_upsert: flat('memory', 'upsert'),
+      note: `time per op at ${largest} sessions ÷ at ${smallest}; 1.0 = flat`,
     };
     tables.push({
-      title: `Stores: time per op vs sessions stored (${s.concurrency} in flight; µs = 1 / throughput)`,
+      title: `Stores: time per op vs sessions stored (${C} in flight; µs = 1 / throughput; Redis get with the memo off)`,
       columns: ['sessions', 'Redis get µs', 'Redis upsert µs', 'memory get µs', 'memory upsert µs'],
       rows: sizeRows,
     });
@@ -329,7 +356,7 @@ async function run({ log }) {
         columns: ['figure', 'value'],
         rows: [
           ['Redis bytes/session (used_memory)', b.redis_used_memory],
-          ['Redis bytes/session (MEMORY USAGE of a user\'s keys)', b.redis_memory_usage_keys],
+          ["Redis bytes/session (MEMORY USAGE of a user's key)", b.redis_memory_usage_key],
           ['memory store bytes/session (V8 heap)', b.memory_heap ?? 'n/a (run with --expose-gc)'],
           [`Redis fill of ${f.sessions} sessions, s (upsert, 512 in flight)`, f.redis_seconds],
           [`memory fill of ${f.sessions} sessions, s`, f.memory_seconds],
@@ -339,6 +366,7 @@ async function run({ log }) {
     await client.call('FUNCTION', 'DELETE', 'charon_bench_noop');
     return { results: { stores: results }, tables };
   } finally {
+    await unmemoized.close();
     await store.close();
     await sleep(10);
     await redis.stop();

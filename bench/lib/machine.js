@@ -36,7 +36,8 @@ function machineInfo() {
     openssl: process.versions.openssl,
     redis_server: redis ? (redis.match(/v=(\S+)/)?.[1] ?? redis) : null,
     git_commit: tryExec('git', ['rev-parse', '--short', 'HEAD']),
-    git_dirty: (tryExec('git', ['status', '--porcelain', '--', 'src']) ?? '') !== '',
+    // Uncommitted changes under src/ (they are measured only with BENCH_SOURCE=worktree).
+    src_dirty: (tryExec('git', ['status', '--porcelain', '--', 'src']) ?? '') !== '',
     quick: config.quick,
     pinned: config.pin,
     packages: Object.fromEntries(
