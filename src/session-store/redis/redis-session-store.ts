@@ -82,7 +82,6 @@ function validatePositive(problems: string[], name: string, value: number | unde
   }
 }
 
-
 /**
  * Sessions in Redis (>= 7.0), standalone or Cluster, shared by every instance of the app and kept across restarts.
  *
@@ -280,6 +279,7 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
     return this.closing;
   }
 
+  /** One HGET; the value's signature, owner and expiry are checked here, and a value that fails is logged and ignored. */
   get(sessionId: string, userId: UserId, type: string): Promise<Session | null> {
     if (typeof sessionId !== 'string' || !isValidUserId(userId) || typeof type !== 'string') return Promise.resolve(null);
     const key = this.keys.sessions(userId, type);
@@ -295,6 +295,11 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
     });
   }
 
+  /**
+   * One FCALL that checks the lock atomically in Redis. Rejects with `TypeError`, before touching Redis, for a
+   * session it could not store faithfully (non-integer `refreshExpiresAt` or `lockVersion`, a user id that is
+   * neither a string nor a finite number, an `extraPayload` JSON cannot represent).
+   */
   upsert(session: Session): Promise<void> {
     const { id, userId, type, lockVersion, refreshExpiresAt } = session;
     if (typeof id !== 'string' || !isValidUserId(userId) || typeof type !== 'string') {
@@ -335,6 +340,7 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
     );
   }
 
+  /** One HDEL (the hash disappears with its last session). */
   delete(sessionId: string, userId: UserId, type: string): Promise<void> {
     if (typeof sessionId !== 'string' || !isValidUserId(userId) || typeof type !== 'string') return Promise.resolve();
     return this.run('delete', this.client.hdel(this.keys.sessions(userId, type), sessionId), (reply) => {
@@ -342,6 +348,7 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
     });
   }
 
+  /** One HVALS; each value is checked as in {@link get}, so the cost is flat per stored session. */
   getAll(userId: UserId, type: string): Promise<Session[]> {
     if (!isValidUserId(userId) || typeof type !== 'string') return Promise.resolve([]);
     const key = this.keys.sessions(userId, type);
@@ -368,6 +375,7 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
     });
   }
 
+  /** One DEL of the user's hash for that type. */
   deleteAll(userId: UserId, type: string): Promise<void> {
     if (!isValidUserId(userId) || typeof type !== 'string') return Promise.resolve();
     return this.run('deleteAll', this.client.del(this.keys.sessions(userId, type)), (reply) => {
