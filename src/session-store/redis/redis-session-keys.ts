@@ -52,12 +52,3 @@ export class SessionKeyNames {
 export function isValidUserId(userId: unknown): userId is UserId {
   return typeof userId === 'string' || (typeof userId === 'number' && Number.isFinite(userId));
 }
-
-/**
- * @deprecated Internal, kept only so that `bench/stores.js` keeps running until it moves to {@link sessionsKey}:
- * the store now keeps one key per (user id, type), so there is no `expiry` key any more.
- * @internal
- */
-export function sessionKeys(prefix: string, userId: UserId, type: string): { sessions: string } {
-  return { sessions: sessionsKey(prefix, userId, type) };
-}
