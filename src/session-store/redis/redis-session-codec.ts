@@ -9,8 +9,9 @@ export type DecodeFailure = 'bad signature' | 'malformed' | 'wrong owner';
 
 export type DecodeResult = { ok: true; session: Session } | { ok: false; reason: DecodeFailure };
 
-/** A verified session and the names of its object-valued fields (usually just `extraPayload`), for quick copies. */
+/** A verified value, its session, and the names of the session's object-valued fields (usually `extraPayload`). */
 interface Verified {
+  value: string;
   session: Session;
   nested: string[];
 }
@@ -56,8 +57,8 @@ export function encodeSession(session: Session, lockVersion: number, key: Uint8A
  * - `json`: the whole session as `JSON.stringify` writes it (lockVersion included), so every field, and any field a
  *   later model version adds, round-trips exactly.
  *
- * Verified values are remembered (up to `memoSize`, keyed by their exact bytes): reading a value already verified
- * costs a map lookup and a copy instead of an HMAC and a JSON parse. This is not a cache of sessions: a memo entry is
+ * Verified values are remembered (up to `memoSize`, found by their MAC, accepted only if every byte is equal): reading
+ * a value already verified costs a map lookup, a string comparison and a copy instead of an HMAC and a JSON parse. This is not a cache of sessions: a memo entry is
  * only used after Redis returned those exact bytes again, so it can never serve stale or deleted data, and a value is
  * only ever accepted after its signature was checked with the current key (the memo is dropped when the key changes).
  */
@@ -65,6 +66,7 @@ export class SessionCodec {
   private key: Uint8Array | undefined;
   /** A copy of `key`, so that a key changed in place by its owner is noticed. */
   private keyBuffer: Buffer = Buffer.alloc(0);
+  /** By MAC: hashing 43 characters instead of the whole value; the full value is compared on a hit. */
   private readonly memo = new Map<string, Verified>();
 
   constructor(
@@ -96,15 +98,21 @@ export class SessionCodec {
    */
   decode(value: string, userId: UserId, type: string, sessionId?: string): DecodeResult {
     const key = this.currentKey();
-    let verified = this.memo.get(value);
-    if (verified === undefined) {
+    const mac = value.slice(0, MAC_LENGTH);
+    let verified = this.memo.get(mac);
+    if (verified === undefined || verified.value !== value) {
       const result = this.verify(value, key);
       if (!result.ok) return result;
       const session = result.session as unknown as Record<string, unknown>;
-      verified = { session: result.session, nested: Object.keys(session).filter((f) => typeof session[f] === 'object' && session[f] !== null) };
+      verified = {
+        value,
+        session: result.session,
+        nested: Object.keys(session).filter((f) => typeof session[f] === 'object' && session[f] !== null),
+      };
       if (this.memoSize > 0) {
+        this.memo.delete(mac);
         if (this.memo.size >= this.memoSize) this.memo.delete(this.memo.keys().next().value as string);
-        this.memo.set(value, verified);
+        this.memo.set(mac, verified);
       }
     }
     const { session } = verified;
