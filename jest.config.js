@@ -11,6 +11,7 @@ module.exports = {
   moduleNameMapper: {
     '^nestjs-charon$': '<rootDir>/src/index.ts',
     '^nestjs-charon/testing$': '<rootDir>/src/testing/index.ts',
+    '^nestjs-charon/redis$': '<rootDir>/src/redis.ts',
   },
   testTimeout: 30000,
 };

@@ -1,5 +1,6 @@
 import { Logger, Module } from '@nestjs/common';
-import { CharonModule, memorySessionStore, redisSessionStore, type CharonModuleOptions } from 'nestjs-charon';
+import { CharonModule, memorySessionStore, type CharonModuleOptions } from 'nestjs-charon';
+import { redisSessionStore } from 'nestjs-charon/redis';
 import { AuthController } from './auth/auth.controller';
 import { MeController } from './me.controller';
 import { UsersModule } from './users/users.module';

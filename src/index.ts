@@ -23,15 +23,7 @@ export type { SessionStoreFactory, SessionStoreFactoryContext, SessionStoreOptio
 export { MemorySessionStore, memorySessionStore, type MemorySessionStoreStats } from './session-store/memory/memory-session-store';
 export { DEFAULT_MEMORY_STORE_MAX_SESSIONS, type MemorySessionStoreOptions } from './session-store/memory/memory-session-store.options';
 export { NullSessionStore, nullSessionStore } from './session-store/null/null-session-store';
-export { RedisSessionStore, redisSessionStore, REDIS_SIGNING_KEY_PURPOSE } from './session-store/redis/redis-session-store';
-export {
-  DEFAULT_REDIS_KEY_PREFIX,
-  DEFAULT_REDIS_OPERATION_TIMEOUT_MS,
-  DEFAULT_REDIS_RECONNECT_MAX_DELAY_MS,
-  DEFAULT_REDIS_STARTUP_TIMEOUT_MS,
-  type RedisSessionStoreOptions,
-} from './session-store/redis/redis-session-store.options';
-export { REDIS_FUNCTIONS_LIBRARY } from './session-store/redis/redis-session-functions';
+// The Redis store is in the `nestjs-charon/redis` entry point, so that apps without ioredis never load its types.
 
 // Tokens
 export { TokenFactory, TOKEN_FACTORY, type TokenPayload, type TokenVerifyResult } from './tokens/token-factory';

@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { RedisSessionStore, SessionStore } from 'nestjs-charon';
+import { SessionStore } from 'nestjs-charon';
+import { RedisSessionStore } from 'nestjs-charon/redis';
 import { FixedClock } from 'nestjs-charon/testing';
 import { RedisTestServer } from '../support/redis-server';
 import { startSampleApp, type SampleApp } from '../support/sample-app';

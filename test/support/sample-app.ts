@@ -1,6 +1,7 @@
 import { Logger, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { CharonConfig, Clock, MemorySessionStore, redisSessionStore, SessionStore } from 'nestjs-charon';
+import { CharonConfig, Clock, MemorySessionStore, SessionStore } from 'nestjs-charon';
+import { redisSessionStore } from 'nestjs-charon/redis';
 import { FixedClock } from 'nestjs-charon/testing';
 import { AppModule } from '../../sample/app.module';
 import { configureApp } from '../../sample/configure-app';
