@@ -12,6 +12,7 @@
  *    and Redis), bytes per session (V8 heap after GC; Redis used_memory and MEMORY USAGE), and fill time.
  */
 const crypto = require('node:crypto');
+const fs = require('node:fs');
 const config = require('./lib/config');
 const { build } = require('./lib/build');
 const { startRedis } = require('./lib/redis');
@@ -108,7 +109,9 @@ async function redisUsedMemory(client) {
 
 async function run({ log }) {
   const dist = build({ log });
-  const { MemorySessionStore, RedisSessionStore } = require(`${dist}/index.js`);
+  const { MemorySessionStore } = require(`${dist}/index.js`);
+  // The Redis store's entry point: `nestjs-charon/redis` (dist/redis.js); older builds exported it from the index.
+  const { RedisSessionStore } = require(fs.existsSync(`${dist}/redis.js`) ? `${dist}/redis.js` : `${dist}/index.js`);
   const keysModule = require(`${dist}/session-store/redis/redis-session-keys.js`);
   const { encodeSession } = require(`${dist}/session-store/redis/redis-session-codec.js`);
   const s = config.stores;

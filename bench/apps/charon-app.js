@@ -63,9 +63,15 @@ decorateMethod(AuthController, 'login', [Post('login')], [[Body()], [Req()]]);
 decorateMethod(AuthController, 'refresh', [Post('refresh'), HttpCode(200), UseGuards(RefreshTokenGuard)], [[Req()]]);
 decorateClass(AuthController, [Controller('auth')], [SessionService]);
 
+/** `nestjs-charon/redis` (dist/redis.js); builds from before that entry point exported the store from the index. */
+function redisEntryPoint() {
+  const file = path.join(process.env.BENCH_DIST, 'redis.js');
+  return require('node:fs').existsSync(file) ? require(file) : charon;
+}
+
 const store =
   process.env.BENCH_STORE === 'redis'
-    ? charon.redisSessionStore({ url: process.env.REDIS_URL })
+    ? redisEntryPoint().redisSessionStore({ url: process.env.REDIS_URL })
     : charon.memorySessionStore();
 
 class AppModule {}

@@ -39,8 +39,8 @@ module.exports = {
     warmupMs: int('BENCH_TOKEN_WARMUP_MS', quick ? 200 : 1500),
   },
   http: {
-    rounds: int('BENCH_HTTP_ROUNDS', quick ? 2 : 5),
-    durationSec: int('BENCH_HTTP_DURATION', quick ? 1 : 5),
+    rounds: int('BENCH_HTTP_ROUNDS', quick ? 2 : 7),
+    durationSec: int('BENCH_HTTP_DURATION', quick ? 1 : 4),
     warmupSec: int('BENCH_HTTP_WARMUP', quick ? 1 : 3),
     connections: int('BENCH_HTTP_CONNECTIONS', 32),
   },
