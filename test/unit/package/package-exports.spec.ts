@@ -1,0 +1,32 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(__dirname, '../../..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  exports: Record<string, string | { types: string; default: string }>;
+};
+
+/** Every documented entry point maps to a source file of the same name that tsc compiles to the mapped path. */
+const ENTRY_POINTS: Record<string, { source: string; names: string[] }> = {
+  '.': { source: 'src/index.ts', names: ['CharonModule', 'SessionService', 'SessionGuard', 'RefreshTokenGuard', 'SessionStore', 'SESSION_STORE', 'MemorySessionStore', 'JwtTokenFactory', 'CharonExceptionFilter', 'CHARON_CHANNELS'] },
+  './testing': { source: 'src/testing/index.ts', names: ['createTestSession', 'TestSession', 'FixedClock'] },
+  './redis': { source: 'src/redis.ts', names: ['RedisSessionStore', 'redisSessionStore', 'REDIS_FUNCTIONS_LIBRARY'] },
+};
+
+describe('package.json exports', () => {
+  it.each(Object.entries(ENTRY_POINTS))('%s points at the build output of %s and exports its documented names', (subpath, { source, names }) => {
+    const target = pkg.exports[subpath];
+    expect(target).toBeDefined();
+    const compiled = source.replace(/^src\//, 'dist/').replace(/\.ts$/, '');
+    expect(target).toEqual({ types: `./${compiled}.d.ts`, default: `./${compiled}.js` });
+    expect(existsSync(join(root, source))).toBe(true);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const entry = require(join(root, source)) as Record<string, unknown>;
+    for (const name of names) expect(entry[name]).toBeDefined();
+  });
+
+  it('keeps ioredis out of the main entry point', () => {
+    const index = readFileSync(join(root, 'src/index.ts'), 'utf8');
+    expect(index).not.toMatch(/session-store\/redis\//);
+  });
+});
