@@ -14,7 +14,7 @@ const ENTRY_POINTS: Record<string, { source: string; names: string[] }> = {
 };
 
 describe('package.json exports', () => {
-  it.each(Object.entries(ENTRY_POINTS))('%s points at the build output of %s and exports its documented names', (subpath, { source, names }) => {
+  it.each(Object.entries(ENTRY_POINTS))('%s points at its build output and exports its documented names', (subpath, { source, names }) => {
     const target = pkg.exports[subpath];
     expect(target).toBeDefined();
     const compiled = source.replace(/^src\//, 'dist/').replace(/\.ts$/, '');
