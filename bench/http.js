@@ -47,7 +47,7 @@ function figure(samples) {
   const cpu = summarize(samples.map((s) => s.cpu_us_per_req));
   const bad = samples.reduce((n, s) => n + s.non2xx + s.errors + s.timeouts, 0);
   const middle = samples.slice().sort((a, b) => a.req_per_sec - b.req_per_sec)[Math.floor(samples.length / 2)];
-  return {
+  const result = {
     req_per_sec: sig(rps.median),
     min: sig(rps.min),
     max: sig(rps.max),
@@ -58,6 +58,15 @@ function figure(samples) {
     latency_p99_ms: middle.latency_p99_ms,
     failed_requests: bad,
   };
+  if (bad > 0) {
+    // What went wrong, summed over the rounds: status codes other than 2xx, socket errors, timeouts.
+    const statuses = {};
+    for (const s of samples) {
+      for (const [code, { count }] of Object.entries(s.statusCodes ?? {})) if (!code.startsWith('2')) statuses[code] = (statuses[code] ?? 0) + count;
+    }
+    result.failures = { statuses, errors: samples.reduce((n, s) => n + s.errors, 0), timeouts: samples.reduce((n, s) => n + s.timeouts, 0) };
+  }
+  return result;
 }
 
 async function run({ log }) {
@@ -166,7 +175,8 @@ async function run({ log }) {
     ];
     const refreshTokens = async (port) => {
       const tokens = [];
-      for (let i = 0; i < connections; i++) {
+      // One session per connection, plus spares (see the refresh mode in lib/cannon-child.js).
+      for (let i = 0; i < connections + 8; i++) {
         tokens.push((await postJson(port, '/auth/login', { username: `user${1000 + i}` })).tokens.refreshToken);
       }
       return tokens;

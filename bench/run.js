@@ -95,12 +95,19 @@ async function main() {
   const results = {};
   const tables = [];
   const timing = {};
+  const failures = {};
   for (const name of parts) {
     const started = Date.now();
     process.stderr.write(`\n== ${name} ==\n`);
-    const part = await runPart(name);
-    Object.assign(results, part.results);
-    tables.push(...part.tables);
+    try {
+      const part = await runPart(name);
+      Object.assign(results, part.results);
+      tables.push(...part.tables);
+    } catch (error) {
+      // Keep going: the other parts' figures are still worth writing down.
+      failures[name] = String(error && error.message ? error.message : error);
+      process.stderr.write(`${failures[name]}\n`);
+    }
     timing[name] = { seconds: Math.round((Date.now() - started) / 100) / 10, load_average_after: loadAverage() };
   }
   machine.parts = timing;
@@ -111,7 +118,7 @@ async function main() {
     rows: targets.map((t) => [`${t.name} (${t.description})`, t.value, `${t.op} ${t.target}`, t.met === null ? 'n/a' : t.met ? 'yes' : 'NO']),
   });
 
-  const report = { machine, parts, results, targets };
+  const report = { machine, parts, failures, results, targets };
   fs.mkdirSync(config.RESULTS_DIR, { recursive: true });
   const json = `${JSON.stringify(report, null, 2)}\n`;
   fs.writeFileSync(path.join(config.RESULTS_DIR, 'latest.json'), json);
@@ -120,6 +127,10 @@ async function main() {
   const header = `nestjs-charon benchmarks, ${machine.date}, ${machine.cpu_model} x${machine.cpu_count}, Node ${machine.node}${config.quick ? ' (QUICK: smoke run, do not publish)' : ''}`;
   process.stdout.write(`\n${header}\n\n${tables.map(renderText).join('\n\n')}\n\nwritten: bench/results/latest.json\n`);
   if (process.env.BENCH_MARKDOWN === '1') process.stdout.write(`\n${tables.map(renderMarkdown).join('\n\n')}\n`);
+  if (Object.keys(failures).length > 0) {
+    process.stderr.write(`\nFAILED parts: ${Object.keys(failures).join(', ')} (see above)\n`);
+    process.exitCode = 1;
+  }
   if (process.env.BENCH_STRICT === '1' && targets.some((t) => t.met === false)) process.exitCode = 1;
 }
 

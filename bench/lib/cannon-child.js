@@ -3,8 +3,8 @@
  * The load generator, in its own process (and, with pinning, on its own core): runs autocannon when the parent
  * asks and answers with a summary. Modes:
  * - `static`: the same request every time (GET /me with one token);
- * - `refresh`: POST /auth/refresh; each connection starts with its own refresh token from `tokens` and always
- *   presents the newest one it received, like a real client that rotates its refresh token;
+ * - `refresh`: POST /auth/refresh; every session in `tokens` is used by one request at a time, always with the
+ *   newest refresh token its last refresh returned, like a real client that rotates its refresh token;
  * - `login`: POST /auth/login as `user<i>` for a rotating i, so sessions spread over many users.
  */
 const autocannon = require('autocannon');
@@ -19,8 +19,12 @@ function options(job) {
   };
   if (job.mode === 'static') return { ...base, method: job.method ?? 'GET', headers: job.headers ?? {} };
   if (job.mode === 'refresh') {
-    const pool = job.tokens;
-    let next = 0;
+    // autocannon clears a connection's context before every request of a one-request sequence, so a token cannot
+    // live there. Instead, sessions wait in a stack: a request takes one, its response puts back the rotated
+    // refresh token (or the same one if the refresh failed). A connection builds its next request right after
+    // handling a response, so it takes back the token it just returned: every session is used by one connection
+    // at a time, always with its newest refresh token, as a real client does.
+    const free = [...job.tokens];
     return {
       ...base,
       requests: [
@@ -28,11 +32,12 @@ function options(job) {
           method: 'POST',
           path: job.path,
           setupRequest(request, context) {
-            if (context.token === undefined) context.token = pool[next++ % pool.length];
+            context.token = free.pop();
+            if (context.token === undefined) throw new Error('refresh benchmark: more requests in flight than sessions');
             return { ...request, headers: { authorization: `Bearer ${context.token}` } };
           },
           onResponse(status, body, context) {
-            if (status === 200) context.token = JSON.parse(body).tokens.refreshToken;
+            free.push(status === 200 ? JSON.parse(body).tokens.refreshToken : context.token);
           },
         },
       ],
