@@ -310,6 +310,23 @@ describe.each<Platform>(['express', 'fastify'])('CharonModule on %s', (platformU
     });
   });
 
+  describe('malformed input', () => {
+    it('answers random garbage in Authorization and Cookie headers with 401, never 500', async () => {
+      ({ app } = await start(BASE));
+      const alice = await createTestSession(app, { userId: 1 });
+      const http = request(app.getHttpServer());
+      const pieces = ['Bearer ', 'Bearer:', '.', '..', '=', ';', ' ', '"', alice.accessToken, alice.accessToken.slice(0, 40), 'eyJ', '_access_token_signature=', '\u00e9', '%00', 'a'.repeat(300)];
+      let seed = 42;
+      const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+      const garbage = () => Array.from({ length: 1 + Math.floor(random() * 6) }, () => pieces[Math.floor(random() * pieces.length)]).join('');
+      for (let i = 0; i < 150; i++) {
+        const res = await http.get(i % 2 ? '/loaded' : '/plain').set('Authorization', garbage()).set('Cookie', garbage());
+        expect([200, 401]).toContain(res.status);
+        if (res.status === 401) expect(res.body).toEqual({ statusCode: 401, message: expect.stringMatching(/^(bearer token|session not found)/), error: 'Unauthorized' });
+      }
+    });
+  });
+
   describe('cookies through the platform adapter', () => {
     it('sets both token cookies for cookie transports, reads them back, and clears them on logout', async () => {
       ({ app } = await start(BASE));
