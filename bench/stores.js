@@ -193,6 +193,59 @@ async function run({ log }) {
       ],
       cmp,
     );
+    // Where the time goes: for each Redis contender, this process's CPU per operation (process.cpuUsage) and
+    // Redis's own time per command (INFO commandstats usec_per_call), over one run each at the same concurrency.
+    const costOf = async (op, command) => {
+      await client.call('CONFIG', 'RESETSTAT');
+      const cpu0 = process.cpuUsage();
+      const start = performance.now();
+      let count = 0;
+      const end = start + Math.min(s.durationMs, 1500);
+      await Promise.all(
+        Array.from({ length: C }, async (_, w) => {
+          while (performance.now() < end) {
+            await op(w);
+            count++;
+          }
+        }),
+      );
+      const cpu = process.cpuUsage(cpu0);
+      const stats = await client.call('INFO', 'commandstats');
+      const line = new RegExp(`cmdstat_${command}:calls=(\\d+),usec=(\\d+),usec_per_call=([\\d.]+)`).exec(stats);
+      return {
+        node_cpu_us_per_op: sig((cpu.user + cpu.system) / count),
+        redis_us_per_call: line ? sig(Number(line[3])) : null,
+        ops_per_sec: sig(count / ((performance.now() - start) / 1000)),
+      };
+    };
+    log('stores: cost breakdown (Node CPU and Redis time per operation)');
+    const cost = {
+      get: await costOf(get(store, ...readSet), 'hget'),
+      get_unmemoized: await costOf(get(unmemoized, ...readSet), 'hget'),
+      raw_hget: await costOf(async (w) => {
+        const i = pick(w, 0, base);
+        await client.hget(keyOf(i), sessionId(i));
+      }, 'hget'),
+      upsert: await costOf(update(store, redisVersions, ...updateSet), 'fcall'),
+      raw_fcall_noop: await costOf(async (w) => {
+        const i = pick(w, base, base);
+        await client.fcall('charon_bench_noop', 1, keyOf(i), sessionId(i), 5, encoded, now + 60 * DAY, now);
+      }, 'fcall'),
+    };
+    const costRow = (label, c) => [label, c.ops_per_sec, c.node_cpu_us_per_op, c.redis_us_per_call];
+    const costs = cost;
+    const costTable = {
+      title: `Stores: where the time goes (${C} in flight; this process pinned to one core, redis-server to the other)`,
+      columns: ['operation', 'ops/s', 'Node CPU µs/op', 'Redis µs/command'],
+      rows: [
+        costRow('store get (memo on)', costs.get),
+        costRow('store get (memo off)', costs.get_unmemoized),
+        costRow('raw HGET', costs.raw_hget),
+        costRow('store upsert', costs.upsert),
+        costRow('raw FCALL no-op', costs.raw_fcall_noop),
+      ],
+    };
+
     const memoryOps = await compareOps(
       [
         { name: 'get', op: get(memory, ...readSet) },
@@ -215,6 +268,7 @@ async function run({ log }) {
       getall: { ...vsRaw('store_getall', 'raw_hvals'), sessions_per_user: SESSIONS_PER_USER },
       getall_unmemoized: { ...vsRaw('store_getall_unmemoized', 'raw_hvals'), sessions_per_user: SESSIONS_PER_USER },
     };
+    results.redis.cost = cost;
     results.memory = { get: memoryOps.get, upsert: memoryOps.upsert, getall: { ...memoryOps.getall, sessions_per_user: SESSIONS_PER_USER } };
     const r = results.redis;
     tables.push({
@@ -231,6 +285,8 @@ async function run({ log }) {
         [`memory getAll (${SESSIONS_PER_USER} sessions)`, results.memory.getall.ops_per_sec, '', '', ''],
       ],
     });
+
+    tables.push(costTable);
 
     // ---- 2. getAll for one user with 1, 100, 10,000 sessions ----
     log('stores: getAll scaling (1, 100, 10,000 sessions of one user)');
