@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Req, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Req, UnauthorizedException, UseGuards, UseInterceptors } from '@nestjs/common';
 import {
+  CharonCookieInterceptor,
   CurrentTokenPayload,
   CurrentUserId,
   RefreshTokenGuard,
@@ -23,6 +24,7 @@ function loginResponse({ tokens, session }: SessionResult) {
 }
 
 @Controller('auth')
+@UseInterceptors(CharonCookieInterceptor)
 export class AuthController {
   constructor(
     private readonly sessions: SessionService,

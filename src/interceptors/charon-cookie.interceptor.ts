@@ -1,23 +1,40 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { tap, type Observable } from 'rxjs';
-import { peekRequestState, type HttpRequestLike } from '../internal/http-request';
+import { Clock } from '../clock/clock';
+import { requestState, type HttpRequestLike } from '../internal/http-request';
 
 /**
- * Writes the token cookies that `SessionService` left on the request to the response, through the platform's
- * HTTP adapter (Express or Fastify), once the handler has succeeded. Registered app-wide by `CharonModule`.
- * Handlers that write the response themselves (`@Res()` without `passthrough`) bypass it.
+ * Writes the token cookies that `SessionService` leaves on the request (login and refresh with the `cookie` and
+ * `cookie_only` transports, and the clearing cookies of a logout) to the response, through the platform's HTTP
+ * adapter (Express or Fastify), once the handler has succeeded. Controllers never touch the response.
+ *
+ * Apply it to the controller (or routes) that create, refresh or delete sessions:
+ * ```ts
+ * @Controller('auth')
+ * @UseInterceptors(CharonCookieInterceptor)
+ * export class AuthController { ... }
+ * ```
+ * It is opt-in, like Nest's `CacheInterceptor`, because a global interceptor would put Nest's interceptor
+ * pipeline on every route of the app. Forgetting it where cookies are needed fails loudly: `SessionService`
+ * throws an error naming this interceptor. Handlers that write the response themselves (`@Res()` without
+ * `passthrough`) bypass it.
  */
 @Injectable()
 export class CharonCookieInterceptor implements NestInterceptor {
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly clock: Clock,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const http = context.switchToHttp();
+    const state = requestState(http.getRequest<HttpRequestLike>(), this.clock);
+    state.cookieInterceptorAttached = true;
     return next.handle().pipe(
       tap(() => {
-        const cookies = peekRequestState(http.getRequest<HttpRequestLike>())?.responseCookies;
+        const cookies = state.responseCookies;
         if (cookies === undefined) return;
         const response = http.getResponse<unknown>();
         for (const cookie of cookies) this.adapterHost.httpAdapter.appendHeader(response, 'Set-Cookie', cookie);

@@ -19,6 +19,8 @@ export interface CharonRequestState {
   session?: Session;
   /** Set by RefreshTokenGuard: whether this refresh starts a new token generation. */
   startsNewGeneration?: boolean;
+  /** Set by CharonCookieInterceptor when it wraps the route: cookies left here will reach the response. */
+  cookieInterceptorAttached?: true;
   /** Set-Cookie values for the response, written by CharonCookieInterceptor. */
   responseCookies?: string[];
 }

@@ -1,5 +1,5 @@
 import { Logger, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { Clock, SystemClock } from '../clock/clock';
 import { CharonConfig } from '../config/charon-config';
 import type { CharonModuleOptions } from '../config/charon-module-options';
@@ -26,8 +26,9 @@ const RESOLVED_CHARON = Symbol('nestjs-charon:resolved');
  * export class AppModule {}
  * ```
  * or `CharonModule.forRootAsync({ imports, inject, useFactory })`. Provides {@link SessionService},
- * {@link SessionGuard}, {@link RefreshTokenGuard}, {@link SessionStore}, {@link TokenFactory}, {@link CharonConfig}
- * and {@link Clock}, and registers {@link CharonExceptionFilter} and {@link CharonCookieInterceptor} app-wide.
+ * {@link SessionGuard}, {@link RefreshTokenGuard}, {@link CharonCookieInterceptor} (apply it to the auth controller),
+ * {@link SessionStore}, {@link TokenFactory}, {@link CharonConfig} and {@link Clock}, and registers
+ * {@link CharonExceptionFilter} app-wide.
  * Each provider can be replaced in tests with `overrideProvider`.
  */
 @Module({
@@ -44,9 +45,9 @@ const RESOLVED_CHARON = Symbol('nestjs-charon:resolved');
     SessionService,
     SessionGuard,
     RefreshTokenGuard,
-    { provide: APP_INTERCEPTOR, useClass: CharonCookieInterceptor },
+    CharonCookieInterceptor,
     { provide: APP_FILTER, useClass: CharonExceptionFilter },
   ],
-  exports: [CharonConfig, TokenFactory, Clock, SessionStore, SessionService, SessionGuard, RefreshTokenGuard],
+  exports: [CharonConfig, TokenFactory, Clock, SessionStore, SessionService, SessionGuard, RefreshTokenGuard, CharonCookieInterceptor],
 })
 export class CharonModule extends CharonConfigurableModule {}

@@ -150,15 +150,21 @@ export class SessionService {
       const { sid, sub, styp } = state.payload;
       await this.delete(sid, sub, styp);
     }
-    this.clearTokenCookies(request);
+    // A bearer client has no cookies to clear, so a route without the cookie interceptor is fine for it.
+    if (state.cookieInterceptorAttached || (state.tokenTransport !== undefined && state.tokenTransport !== 'bearer')) {
+      this.clearTokenCookies(request);
+    }
   }
 
-  /** Tells the client to drop both token cookies (same Path and Domain they were set with). */
+  /**
+   * Tells the client to drop both token cookies (same Path and Domain they were set with). Needs
+   * `CharonCookieInterceptor` on the route.
+   */
   clearTokenCookies(request: HttpRequestLike): void {
-    requestState(request, this.clock).responseCookies = [
+    this.setResponseCookies(requestState(request, this.clock), [
       serializeCookie(this.config.accessCookieName, '', 0, this.config.accessCookie),
       serializeCookie(this.config.refreshCookieName, '', 0, this.config.refreshCookie),
-    ];
+    ]);
   }
 
   /** The live session, or null. */
@@ -258,19 +264,28 @@ export class SessionService {
       const refresh = splitSignature(refreshToken);
       tokens.accessToken = access.headerPayload;
       tokens.refreshToken = refresh.headerPayload;
-      state.responseCookies = [
+      this.setResponseCookies(state, [
         serializeCookie(config.accessCookieName, access.signature, time.accessTtl, config.accessCookie),
         serializeCookie(config.refreshCookieName, refresh.signature, time.refreshTtl, config.refreshCookie),
-      ];
+      ]);
     } else if (transport === 'cookie_only') {
       tokens.accessToken = null;
       tokens.refreshToken = null;
-      state.responseCookies = [
+      this.setResponseCookies(state, [
         serializeCookie(config.accessCookieName, accessToken, time.accessTtl, config.accessCookie),
         serializeCookie(config.refreshCookieName, refreshToken, time.refreshTtl, config.refreshCookie),
-      ];
+      ]);
     }
     return { session, tokens, tokenTransport: transport, accessTokenPayload, refreshTokenPayload };
+  }
+
+  private setResponseCookies(state: CharonRequestState, cookies: string[]): void {
+    if (!state.cookieInterceptorAttached) {
+      throw new Error(
+        'nestjs-charon: token cookies need CharonCookieInterceptor on this route; add @UseInterceptors(CharonCookieInterceptor) to the controller that logs in, refreshes and logs out',
+      );
+    }
+    state.responseCookies = cookies;
   }
 
   private eventOf(session: Session) {

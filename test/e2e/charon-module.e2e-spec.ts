@@ -1,9 +1,10 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { Controller, Delete, Get, HttpCode, Injectable, Module, Post, Req, UseGuards, type INestApplication } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Injectable, Module, Post, Req, UseGuards, UseInterceptors, type INestApplication } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test, type TestingModule, type TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
 import {
+  CharonCookieInterceptor,
   CHARON_CHANNELS,
   CharonConfigError,
   CharonModule,
@@ -30,6 +31,7 @@ const SECRET = 'a-test-secret-that-is-long-enough-for-hkdf!';
 const BASE: CharonModuleOptions = { tokenIssuer: 'test', baseSecret: SECRET };
 
 @Controller()
+@UseInterceptors(CharonCookieInterceptor)
 class ProtectedController {
   constructor(private readonly sessions: SessionService) {}
 
@@ -82,7 +84,25 @@ class ProtectedController {
   }
 }
 
-@Module({ controllers: [ProtectedController] })
+/** Routes without CharonCookieInterceptor: fine for bearer clients, a loud error where cookies are needed. */
+@Controller('no-interceptor')
+class NoInterceptorController {
+  constructor(private readonly sessions: SessionService) {}
+
+  @Post('login/:transport')
+  async login(@Req() request: HttpRequestLike & { params: { transport: 'bearer' | 'cookie' } }) {
+    return (await this.sessions.create(request, { userId: 1, tokenTransport: request.params.transport })).tokens;
+  }
+
+  @Delete('logout')
+  @HttpCode(204)
+  @UseGuards(SessionGuard)
+  async logout(@Req() request: HttpRequestLike) {
+    await this.sessions.deleteCurrent(request);
+  }
+}
+
+@Module({ controllers: [ProtectedController, NoInterceptorController] })
 class FeatureModule {}
 
 type Platform = 'express' | 'fastify';
@@ -349,6 +369,15 @@ describe.each<Platform>(['express', 'fastify'])('CharonModule on %s', (platformU
       expect(only.body.accessToken).toBeNull();
       const onlyCookie = (only.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
       await http.get('/plain').set('Cookie', onlyCookie).expect(200);
+    });
+
+    it('without the interceptor: bearer works, cookie transports fail loudly instead of silently losing cookies', async () => {
+      ({ app } = await start(BASE));
+      const http = request(app.getHttpServer());
+      const bearer = await http.post('/no-interceptor/login/bearer').expect(201);
+      await http.delete('/no-interceptor/logout').set('Authorization', `Bearer ${bearer.body.accessToken}`).expect(204);
+      const cookie = await http.post('/no-interceptor/login/cookie').expect(500);
+      expect(cookie.headers['set-cookie']).toBeUndefined();
     });
 
     it('answers an unknown transport with 400', async () => {
