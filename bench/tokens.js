@@ -203,7 +203,7 @@ async function run({ log }) {
     results[operation] ??= {};
     results[operation][alg] = group;
     tables.push({
-      title: `Tokens: ${operation} ${alg === 'hs256' ? 'HS256' : 'EdDSA (Ed25519)'}, ops/s (median of ${settings.rounds} rounds)`,
+      title: `Tokens: ${operation} ${alg === 'hs256' ? 'HS256' : 'EdDSA (Ed25519)'}, ops per CPU-second (median of ${settings.rounds} rounds)`,
       columns: ['contender', 'ops/s', 'min', 'max', 'IQR/median', 'charon ÷ this'],
       rows: Object.entries(figures).map(([name, f]) => [
         name,

@@ -9,7 +9,7 @@
  * figure and measure the hash, not the session library.
  */
 const path = require('node:path');
-const { Body, Controller, Get, HttpCode, Injectable, Module, Post, Req, UnauthorizedException, UseGuards } = require('@nestjs/common');
+const { Body, Controller, Get, HttpCode, Injectable, Module, Post, Req, UnauthorizedException, UseGuards, UseInterceptors } = require('@nestjs/common');
 const { decorateClass, decorateMethod, serve } = require('./nest-js');
 
 const charon = require(path.join(process.env.BENCH_DIST, 'index.js'));
@@ -61,7 +61,7 @@ class AuthController {
 }
 decorateMethod(AuthController, 'login', [Post('login')], [[Body()], [Req()]]);
 decorateMethod(AuthController, 'refresh', [Post('refresh'), HttpCode(200), UseGuards(RefreshTokenGuard)], [[Req()]]);
-decorateClass(AuthController, [Controller('auth')], [SessionService]);
+decorateClass(AuthController, [Controller('auth'), UseInterceptors(charon.CharonCookieInterceptor)], [SessionService]);
 
 /** `nestjs-charon/redis` (dist/redis.js); builds from before that entry point exported the store from the index. */
 function redisEntryPoint() {
