@@ -2,7 +2,8 @@
 /**
  * The nestjs-charon app: `CharonModule.forRoot` + `@UseGuards(SessionGuard)` on GET /me, exactly as a user writes
  * it (see sample/), plus POST /auth/login and POST /auth/refresh (`RefreshTokenGuard` + `SessionService.refresh`),
- * and GET /me-open: the same app's route without a guard (it still passes CharonModule's global interceptor).
+ * and GET /me-open: the same app's route without a guard. The auth controller opts into CharonCookieInterceptor,
+ * as sample/ does.
  *
  * Env: BENCH_DIST (compiled library), BENCH_SECRET (base secret), BENCH_STORE=memory|redis, REDIS_URL.
  * Login checks no password: a real app's password hash (scrypt/argon2, tens of ms by design) would dominate the
