@@ -49,15 +49,11 @@ export class AuthController {
   @UseGuards(SessionGuard)
   async list(@CurrentUserId() userId: UserId, @CurrentTokenPayload('sid') currentId: string) {
     const sessions = await this.sessions.getAll(userId);
-    return sessions.map(({ id, type, createdAt, refreshedAt, expiresAt, refreshExpiresAt }) => ({
-      id,
-      type,
-      createdAt,
-      refreshedAt,
-      expiresAt,
-      refreshExpiresAt,
-      current: id === currentId,
-    }));
+    // The listing omits userId: it is the caller's own.
+    return sessions.map((session) => {
+      const { userId: _ownUserId, ...listed } = publicSession(session);
+      return { ...listed, current: session.id === currentId };
+    });
   }
 
   @Delete('session')
