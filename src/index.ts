@@ -15,10 +15,18 @@ export {
   type SessionTokens,
   type SessionWriteOptions,
 } from './session/session.service';
-export { SESSION_MODEL_VERSION, TOKEN_TRANSPORTS, type Session, type TokenTransport, type UserId } from './session/session.model';
+export { SESSION_MODEL_VERSION, TOKEN_TRANSPORTS, isValidUserId, type Session, type TokenTransport, type UserId } from './session/session.model';
 
 // Session stores
-export { SessionStore, SESSION_STORE } from './session-store/session-store';
+export {
+  SessionStore,
+  SESSION_STORE,
+  DEFAULT_LIST_USERS_LIMIT,
+  MAX_LIST_USERS_LIMIT,
+  type ListUsersOptions,
+  type SessionUpsertOptions,
+  type UserListPage,
+} from './session-store/session-store';
 export type { SessionStoreFactory, SessionStoreFactoryContext, SessionStoreOption } from './session-store/session-store-factory';
 export { MemorySessionStore, memorySessionStore, type MemorySessionStoreStats } from './session-store/memory/memory-session-store';
 export { DEFAULT_MEMORY_STORE_MAX_SESSIONS, type MemorySessionStoreOptions } from './session-store/memory/memory-session-store.options';
@@ -52,6 +60,9 @@ export type { HttpRequestLike } from './internal/http-request';
 // Errors
 export { CharonError, type CharonErrorCode } from './errors/charon.error';
 export { AuthenticationError, type AuthenticationFailureReason } from './errors/authentication.error';
+export { AuthorizationError, type AuthorizationFailureReason } from './errors/authorization.error';
+export { InvalidSessionError } from './errors/invalid-session.error';
+export { UnsupportedOperationError } from './errors/unsupported-operation.error';
 export { SessionConflictError } from './errors/session-conflict.error';
 export { SessionStorageError } from './errors/session-storage.error';
 export { InsecureTokenTransportError } from './errors/insecure-token-transport.error';

@@ -29,6 +29,12 @@ export interface CharonModuleOptions {
    * startup and never logged. Generate one with `openssl rand -base64 48`. Required.
    */
   baseSecret: SecretValue | (() => SecretValue);
+  /**
+   * `aud` claim set on every token and required on every verified token (a token without it, or for another
+   * audience, is refused with 401 `bearer token claim aud invalid` / `not found`). Use it when several services
+   * share a signing key. Default: unset (no `aud` claim, none required).
+   */
+  tokenAudience?: string;
   /** Lifetime of access tokens, seconds. Default: `900` (15 minutes). */
   accessTokenTtl?: number;
   /** Lifetime of refresh tokens, seconds; also how long an unused session stays alive. Default: `5184000` (60 days). */
@@ -40,6 +46,45 @@ export interface CharonModuleOptions {
    * that generation; tokens of the current and previous generation may refresh. Default: `5`.
    */
   refreshCycle?: number;
+  /**
+   * What a stale refresh token (older than the previous token generation) does besides being refused with 401
+   * `token stale`. Two parties are refreshing one session (RFC 9700 section 4.14), so by default the session is
+   * revoked (`'revoke'`, telemetry event `charon:session:reuse`). `'reject'` keeps Charon's behaviour: refuse the
+   * token, keep the session. Default: `'revoke'`.
+   */
+  staleRefreshTokens?: 'revoke' | 'reject';
+  /**
+   * How refresh tokens are checked against their session:
+   * - `'generations'` (Charon's): tokens of the current and the previous token generation may refresh
+   *   (see `refreshCycle`); older ones are stale.
+   * - `'strict'`: single use. The token's `jti` must be the session's current refresh token id; the token it
+   *   replaced is still accepted for `refreshTokenReuseInterval` seconds after the rotation (racing tabs, a lost
+   *   response retried). Any other token of the session is a reuse: 401 `token stale` and the session is revoked
+   *   (whatever `staleRefreshTokens` says), so two parties refreshing one chain in turn are caught at once.
+   * Default: `'generations'`.
+   */
+  refreshTokenRotation?: 'generations' | 'strict';
+  /** Strict rotation only: seconds during which the previous refresh token may still refresh. Default: `10`. */
+  refreshTokenReuseInterval?: number;
+  /**
+   * Live sessions one user may hold per session type. A login beyond it deletes that user's least recently
+   * refreshed session of the type, in the same atomic step as the insert. Bounds what one account can store and
+   * list. Default: `50`.
+   */
+  maxSessionsPerUser?: number;
+  /**
+   * Refuse cross-site requests that a browser authenticates with token cookies alone (CSRF): unsafe methods
+   * (anything but GET, HEAD, OPTIONS) authenticated by a `cookie_only` token, and logins or refreshes that would
+   * set token cookies, get 403 when `Sec-Fetch-Site` is `cross-site` (or `same-site` from an origin not in
+   * `allowedOrigins`), or, without Fetch Metadata, when `Origin` is neither the request's own nor allowed.
+   * Default: `true`.
+   */
+  csrfProtection?: boolean;
+  /**
+   * Origins (`scheme://host[:port]`) trusted for cookie-authenticated unsafe requests besides the app's own
+   * origin (the request's `Host` with its scheme). Default: `[]`.
+   */
+  allowedOrigins?: string[];
   /** Name of the access token cookie. Default: `'_access_token_signature'`. */
   accessCookieName?: string;
   /** Name of the refresh token cookie. Default: `'_refresh_token_signature'`. */

@@ -4,6 +4,9 @@ import { HttpException } from '@nestjs/common';
 /** Stable codes of every error nestjs-charon throws; assert on these, not on messages. */
 export type CharonErrorCode =
   | 'ERR_CHARON_AUTHENTICATION'
+  | 'ERR_CHARON_AUTHORIZATION'
+  | 'ERR_CHARON_INVALID_SESSION'
+  | 'ERR_CHARON_UNSUPPORTED_OPERATION'
   | 'ERR_CHARON_SESSION_CONFLICT'
   | 'ERR_CHARON_SESSION_STORAGE'
   | 'ERR_CHARON_INSECURE_TOKEN_TRANSPORT'

@@ -14,8 +14,11 @@ export const TOKEN_TRANSPORTS: readonly TokenTransport[] = ['bearer', 'cookie', 
 /** A user id as the application gave it at login; the type (string or number) is preserved everywhere. */
 export type UserId = string | number;
 
-/** Current version of the {@link Session} model; stored sessions of older versions are upgraded on read. */
-export const SESSION_MODEL_VERSION = 1;
+/**
+ * Current version of the {@link Session} model; stored sessions of older versions are upgraded on read
+ * (see `upgradeSession`). Version 2 added the optional `fingerprint` and `prevRefreshTokenId`.
+ */
+export const SESSION_MODEL_VERSION = 2;
 
 /**
  * A server-side session. All times are unix seconds.
@@ -40,6 +43,11 @@ export interface Session {
   refreshExpiresAt: number;
   /** `jti` of the current refresh token. */
   refreshTokenId: string;
+  /**
+   * `jti` of the refresh token this session's current one replaced, for the strict rotation mode's reuse
+   * interval (a racing tab or a retried lost response). Absent on new sessions and on sessions stored by 0.1.
+   */
+  prevRefreshTokenId?: string;
   /** Start of the current token generation. */
   tokensFreshFrom: number;
   /** Start of the previous token generation. */
@@ -48,6 +56,16 @@ export interface Session {
   lockVersion: number;
   /** Application data kept server-side with the session. Must be JSON-serializable. */
   extraPayload: Record<string, unknown>;
+  /**
+   * A device or client id chosen by the application at login (`CreateSessionOptions.fingerprint`): a new session
+   * with a fingerprint replaces the user's live sessions of the same type with the same fingerprint, atomically.
+   */
+  fingerprint?: string;
   /** Model version, see {@link SESSION_MODEL_VERSION}. */
   version: number;
+}
+
+/** Whether `userId` can own sessions: a string, or a finite number. */
+export function isValidUserId(userId: unknown): userId is UserId {
+  return typeof userId === 'string' || (typeof userId === 'number' && Number.isFinite(userId));
 }

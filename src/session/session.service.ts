@@ -9,7 +9,7 @@ import { SessionStorageError } from '../errors/session-storage.error';
 import { UnsupportedTokenTransportError } from '../errors/unsupported-token-transport.error';
 import { serializeCookie } from '../internal/cookies';
 import { isBrowserRequest, peekRequestState, requestState, type CharonRequestState, type HttpRequestLike } from '../internal/http-request';
-import { SessionStore } from '../session-store/session-store';
+import { SessionStore, type ListUsersOptions, type UserListPage } from '../session-store/session-store';
 import {
   sessionCreateChannel,
   sessionDeleteAllChannel,
@@ -62,6 +62,12 @@ export interface CreateSessionOptions extends SessionWriteOptions {
   tokenTransport: TokenTransport;
   /** Session type. Default `'full'`. */
   sessionType?: string;
+  /**
+   * A device or client id chosen by the app (1 to 128 characters): the new session replaces the user's live
+   * sessions of the same type created with the same fingerprint, in the same atomic step as the insert, so one
+   * device holds one session. Default: none (nothing is replaced).
+   */
+  fingerprint?: string;
 }
 
 function randomId(): string {
@@ -175,6 +181,19 @@ export class SessionService {
   /** Every live session of a user, of one type. */
   getAll(userId: UserId, type: string = DEFAULT_SESSION_TYPE): Promise<Session[]> {
     return this.guardStore('getAll', () => this.store.getAll(userId, type));
+  }
+
+  /** How many live sessions a user holds of one type, without loading them where the store can. */
+  count(userId: UserId, type: string = DEFAULT_SESSION_TYPE): Promise<number> {
+    return this.guardStore('count', () => this.store.count(userId, type));
+  }
+
+  /**
+   * One page of the user ids holding live sessions of `type` (an admin view). Pass the returned `cursor` back for
+   * the next page; it is `null` after the last one. Stores that scan may repeat a user across pages.
+   */
+  listUsers(type: string = DEFAULT_SESSION_TYPE, options: ListUsersOptions = {}): Promise<UserListPage> {
+    return this.guardStore('listUsers', () => this.store.listUsers(type, options));
   }
 
   /** Deletes one session; deleting a missing one is fine. */

@@ -1,16 +1,18 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
-import type { Session, SessionStore, UserId } from 'nestjs-charon';
+import { SessionStore, type ListUsersOptions, type Session, type SessionUpsertOptions, type UserId, type UserListPage } from 'nestjs-charon';
 
 /**
  * Wraps a store so that `get` answers only once `parties` gets are waiting: every racing request then loads
  * the same lockVersion before any of them writes, which forces the optimistic-locking race a test wants to see
  * (over HTTP, requests otherwise tend to run one after the other). Other calls pass straight through.
  */
-export class BarrierSessionStore implements SessionStore, OnApplicationShutdown {
+export class BarrierSessionStore extends SessionStore implements OnApplicationShutdown {
   private waiting: (() => void)[] = [];
   private parties = 0;
 
-  constructor(private readonly inner: SessionStore) {}
+  constructor(private readonly inner: SessionStore) {
+    super();
+  }
 
   /** Holds the next `parties` gets until all have arrived. */
   arm(parties: number): void {
@@ -33,8 +35,8 @@ export class BarrierSessionStore implements SessionStore, OnApplicationShutdown 
     return session;
   }
 
-  upsert(session: Session): Promise<void> {
-    return this.inner.upsert(session);
+  upsert(session: Session, options?: SessionUpsertOptions): Promise<void> {
+    return this.inner.upsert(session, options);
   }
 
   delete(sessionId: string, userId: UserId, type: string): Promise<void> {
@@ -47,6 +49,14 @@ export class BarrierSessionStore implements SessionStore, OnApplicationShutdown 
 
   deleteAll(userId: UserId, type: string): Promise<void> {
     return this.inner.deleteAll(userId, type);
+  }
+
+  override count(userId: UserId, type: string): Promise<number> {
+    return this.inner.count(userId, type);
+  }
+
+  override listUsers(type: string, options?: ListUsersOptions): Promise<UserListPage> {
+    return this.inner.listUsers(type, options);
   }
 
   /** Lets the wrapped store close what it owns (e.g. a Redis connection). */
