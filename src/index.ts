@@ -2,7 +2,7 @@
 export { CharonModule } from './module/charon.module';
 export { CHARON_MODULE_OPTIONS, CHARON_OPTIONS_TYPE, CHARON_ASYNC_OPTIONS_TYPE } from './module/charon.module-definition';
 export type { CharonModuleOptions, JwtOptions, SecretValue } from './config/charon-module-options';
-export { CharonConfig, CHARON_DEFAULTS, type ResolvedCookieAttributes } from './config/charon-config';
+export { CharonConfig, CHARON_DEFAULTS, type CharonSettings, type ResolvedCookieAttributes } from './config/charon-config';
 export { DEFAULT_COOKIE_ATTRIBUTES, type CookieAttributes } from './config/cookie-attributes';
 export { Clock, SystemClock } from './clock/clock';
 
@@ -10,6 +10,7 @@ export { Clock, SystemClock } from './clock/clock';
 export {
   SessionService,
   DEFAULT_SESSION_TYPE,
+  MAX_FINGERPRINT_LENGTH,
   type CreateSessionOptions,
   type SessionResult,
   type SessionTokens,
@@ -49,13 +50,16 @@ export { JWT_ALGORITHMS, type JwtAlgorithm, type JwtHmacAlgorithm } from './toke
 export { deriveKey } from './tokens/key-derivation';
 
 // Guards, decorators, interceptors
+export { upgradeSession } from './session/session-upgrade';
+export { refreshGeneration, type RefreshGeneration } from './session/token-generation';
 export { SessionGuard } from './guards/session.guard';
 export { RefreshTokenGuard } from './guards/refresh-token.guard';
-export { TokenGuard, CLOCK_DRIFT_TOLERANCE } from './guards/token-guard';
+export { LogoutGuard } from './guards/logout.guard';
+export { TokenGuard, CLOCK_DRIFT_TOLERANCE, type RouteAuthSettings, type TokenKind } from './guards/token-guard';
 export { RequireClaims, LoadSession, type ClaimRequirement } from './decorators/route-auth-options';
 export { CurrentSession, CurrentUserId, CurrentTokenPayload, CurrentTokenTransport } from './decorators/auth-params.decorators';
 export { CharonCookieInterceptor } from './interceptors/charon-cookie.interceptor';
-export type { HttpRequestLike } from './internal/http-request';
+export type { CharonRequestState, HttpRequestLike } from './internal/http-request';
 
 // Errors
 export { CharonError, type CharonErrorCode } from './errors/charon.error';

@@ -39,6 +39,12 @@ class CharonOptionsSchema {
   @IsPositive({ message: 'sessionTtl must be a positive integer or "infinite"' })
   sessionTtl?: number | 'infinite';
   @IsOptional() @IsInt() @Min(0) refreshCycle?: number;
+  @IsOptional() @IsString() @IsNotEmpty() tokenAudience?: string;
+  @IsOptional() @IsIn(['revoke', 'reject']) staleRefreshTokens?: 'revoke' | 'reject';
+  @IsOptional() @IsIn(['generations', 'strict']) refreshTokenRotation?: 'generations' | 'strict';
+  @IsOptional() @IsInt() @Min(0) refreshTokenReuseInterval?: number;
+  @IsOptional() @IsInt() @IsPositive() maxSessionsPerUser?: number;
+  @IsOptional() @IsBoolean() csrfProtection?: boolean;
   @IsOptional() @Matches(COOKIE_NAME, { message: 'accessCookieName must be a valid cookie name' }) accessCookieName?: string;
   @IsOptional() @Matches(COOKIE_NAME, { message: 'refreshCookieName must be a valid cookie name' }) refreshCookieName?: string;
   @IsOptional() @IsBoolean() enforceBrowserCookies?: boolean;
@@ -58,10 +64,17 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** Validates the declarative parts of the options; returns one message per problem. */
 export function validateOptionsSchema(options: CharonModuleOptions): string[] {
   if (!isPlainObject(options)) return ['options must be an object'];
-  const { tokenIssuer, accessTokenTtl, refreshTokenTtl, sessionTtl, refreshCycle } = options;
+  const { tokenIssuer, tokenAudience, accessTokenTtl, refreshTokenTtl, sessionTtl, refreshCycle } = options;
+  const { staleRefreshTokens, refreshTokenRotation, refreshTokenReuseInterval, maxSessionsPerUser, csrfProtection } = options;
   const { accessCookieName, refreshCookieName, enforceBrowserCookies, loadSessionByDefault } = options;
   const schema = Object.assign(new CharonOptionsSchema(), {
     tokenIssuer,
+    tokenAudience,
+    staleRefreshTokens,
+    refreshTokenRotation,
+    refreshTokenReuseInterval,
+    maxSessionsPerUser,
+    csrfProtection,
     accessTokenTtl,
     refreshTokenTtl,
     sessionTtl,

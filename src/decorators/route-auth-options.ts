@@ -19,8 +19,9 @@ export const REQUIRED_CLAIMS_METADATA = 'nestjs-charon:required-claims';
 export const LOAD_SESSION_METADATA = 'nestjs-charon:load-session';
 
 /**
- * Requires claims in the token, on a controller or a handler (both apply). A missing claim answers 401
- * `bearer token claim <name> not found`, a wrong one `bearer token claim <name> invalid`.
+ * Requires claims in the token, on a controller or a handler. Both apply: a handler can add requirements (or
+ * require the same claim again), never loosen its controller's. The token is valid but not allowed here, so a
+ * missing claim answers 403 `bearer token claim <name> not found`, a wrong one 403 `bearer token claim <name> invalid`.
  *
  * ```ts
  * @UseGuards(SessionGuard)

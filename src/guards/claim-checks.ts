@@ -1,4 +1,4 @@
-import type { AuthenticationFailureReason } from '../errors/authentication.error';
+import type { AuthorizationFailureReason } from '../errors/authorization.error';
 import type { ClaimRequirement } from '../decorators/route-auth-options';
 
 function satisfies(value: unknown, requirement: ClaimRequirement): boolean {
@@ -14,7 +14,7 @@ function satisfies(value: unknown, requirement: ClaimRequirement): boolean {
 export function checkClaims(
   payload: Record<string, unknown>,
   requirements: Readonly<Record<string, ClaimRequirement>>,
-): AuthenticationFailureReason | undefined {
+): AuthorizationFailureReason | undefined {
   for (const name in requirements) {
     // Own properties only: `constructor` or `toString` must not count as claims the token carries.
     const value = Object.hasOwn(payload, name) ? payload[name] : undefined;

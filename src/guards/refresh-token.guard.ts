@@ -1,45 +1,51 @@
 import { Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import { Clock } from '../clock/clock';
-import { CharonConfig } from '../config/charon-config';
 import type { CharonRequestState } from '../internal/http-request';
 import type { Session } from '../session/session.model';
-import { SessionService } from '../session/session.service';
-import { TokenFactory } from '../tokens/token-factory';
+import { refreshGeneration } from '../session/token-generation';
 import { CLOCK_DRIFT_TOLERANCE, TokenGuard } from './token-guard';
 
 /**
  * Protects the refresh route with a refresh token: verifies it like {@link SessionGuard} does an access token,
- * loads its session (401 `session not found` if gone) and checks that the token belongs to the current or the
- * previous token generation (401 `token stale` otherwise). Then `SessionService.refresh()` can refresh it.
+ * loads its session (401 `session not found` if gone) and checks that the token may still refresh (401
+ * `token stale` otherwise). Then `SessionService.refresh()` can refresh it.
+ *
+ * Which tokens may refresh depends on `refreshTokenRotation`: with `'generations'` those of the current and
+ * previous token generation; with `'strict'` only the current token, or the one it replaced within
+ * `refreshTokenReuseInterval`. A token refused as stale means two parties hold one session (RFC 9700
+ * section 4.14): the session is revoked (strict mode always; generations mode unless `staleRefreshTokens` is
+ * `'reject'`), so the thief's copy dies with the victim's.
  */
 @Injectable()
 export class RefreshTokenGuard extends TokenGuard {
   protected readonly tokenType = 'refresh';
 
-  constructor(tokenFactory: TokenFactory, config: CharonConfig, clock: Clock, sessions: SessionService, reflector: Reflector) {
-    super(tokenFactory, config, clock, sessions, reflector);
-  }
-
-  protected cookieName(): string {
-    return this.config.refreshCookieName;
-  }
-
   protected async afterVerification(_request: unknown, state: CharonRequestState): Promise<boolean> {
     const session = await this.loadSession(state);
-    this.checkFreshness(state, session);
+    if (this.config.refreshTokenRotation === 'strict') await this.checkRotation(state, session);
+    else await this.checkFreshness(state, session);
     return this.accept(state);
   }
 
-  /**
-   * A refresh after `tokensFreshFrom + refreshCycle` starts a new generation, so the current generation becomes
-   * the previous one and its tokens must stay fresh; otherwise the previous generation still counts.
-   */
-  protected checkFreshness(state: CharonRequestState, session: Session): void {
-    const startsNewGeneration = state.now > session.tokensFreshFrom + this.config.refreshCycle;
-    const freshFrom = startsNewGeneration ? session.tokensFreshFrom : session.prevTokensFreshFrom;
+  /** Generations mode: the token's `iat` must fall in the current or the previous token generation. */
+  protected async checkFreshness(state: CharonRequestState, session: Session): Promise<void> {
+    const { freshFrom } = refreshGeneration(session, state.now, this.config.refreshCycle);
     const iat = state.payload!.iat;
-    if (typeof iat !== 'number' || iat < freshFrom - CLOCK_DRIFT_TOLERANCE) this.reject(state, 'token stale');
-    state.startsNewGeneration = startsNewGeneration;
+    if (typeof iat === 'number' && iat >= freshFrom - CLOCK_DRIFT_TOLERANCE) return;
+    if (this.config.staleRefreshTokens === 'revoke') await this.sessions.revokeForReuse(session);
+    this.reject(state, 'token stale');
+  }
+
+  /**
+   * Strict mode: the token must be the session's current refresh token, or the one it replaced while the reuse
+   * interval after that rotation lasts. `jti` values are not secrets (they travel inside signed tokens whose
+   * signature was checked already), so a plain comparison is fine.
+   */
+  protected async checkRotation(state: CharonRequestState, session: Session): Promise<void> {
+    const jti = state.payload!.jti;
+    if (jti === session.refreshTokenId) return;
+    const withinReuseInterval = state.now <= session.refreshedAt + this.config.refreshTokenReuseInterval;
+    if (withinReuseInterval && session.prevRefreshTokenId !== undefined && jti === session.prevRefreshTokenId) return;
+    await this.sessions.revokeForReuse(session);
+    this.reject(state, 'token stale');
   }
 }

@@ -32,6 +32,7 @@ export function extractToken(request: HttpRequestLike, cookieName: string): Extr
     const joined = cookie === undefined ? null : joinSignature(fromHeader, cookie);
     return joined === null ? { token: fromHeader, transport: 'bearer' } : { token: joined, transport: 'cookie' };
   }
-  // A lone `.signature` cookie (its header part is missing) is no token at all.
-  return cookie && !cookie.startsWith('.') ? { token: cookie, transport: 'cookie_only' } : undefined;
+  // A lone cookie is the whole token, even a `.signature` one whose header part is missing: like Charon, it then
+  // fails verification ("signature invalid") rather than passing for an absent token.
+  return cookie ? { token: cookie, transport: 'cookie_only' } : undefined;
 }

@@ -1,41 +1,55 @@
-import type { CanActivate, ExecutionContext } from '@nestjs/common';
-import type { Reflector } from '@nestjs/core';
-import type { Clock } from '../clock/clock';
-import type { CharonConfig } from '../config/charon-config';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Clock } from '../clock/clock';
+import { CharonConfig } from '../config/charon-config';
 import { LOAD_SESSION_METADATA, REQUIRED_CLAIMS_METADATA, type ClaimRequirement } from '../decorators/route-auth-options';
 import { AuthenticationError, type AuthenticationFailureReason } from '../errors/authentication.error';
+import { AuthorizationError, type AuthorizationFailureReason } from '../errors/authorization.error';
+import { isCrossSiteRequest, isUnsafeMethod } from '../internal/cross-site-request';
 import { requestState, type CharonRequestState, type HttpRequestLike } from '../internal/http-request';
-import type { Session } from '../session/session.model';
-import type { SessionService } from '../session/session.service';
+import { isValidUserId, type Session } from '../session/session.model';
+import { SessionService } from '../session/session.service';
 import { tokenInvalidChannel, tokenValidChannel, type TokenEventMessage } from '../telemetry/charon-telemetry';
-import type { TokenFactory, TokenPayload } from '../tokens/token-factory';
+import { TokenFactory, type TokenPayload } from '../tokens/token-factory';
 import { checkClaims } from './claim-checks';
 import { extractToken } from './token-extraction';
 
 /** Clock drift tolerated between the token's issuer and this server, seconds (nbf - 5, exp + 5, iat - 5). */
 export const CLOCK_DRIFT_TOLERANCE = 5;
 
-/** Per-route settings from decorators, read once per handler. */
-interface RouteAuthSettings {
-  claims: Readonly<Record<string, ClaimRequirement>> | undefined;
+/** Per-route settings from decorators, read once per (controller class, handler). */
+export interface RouteAuthSettings {
+  /** `@RequireClaims` of the controller and of the handler: every set must hold (a handler cannot loosen its controller). */
+  claims: readonly Readonly<Record<string, ClaimRequirement>>[];
+  /** `@LoadSession()` of the handler, else of the controller; undefined when neither says. */
   loadSession: boolean | undefined;
 }
 
-function isUserId(value: unknown): value is string | number {
-  return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+/** Which token a verification looks for. */
+export interface TokenKind {
+  type: 'access' | 'refresh';
+  /** The cookie holding this token (or its signature). */
+  cookieName: string;
+}
+
+function audienceMatches(aud: unknown, expected: string): boolean {
+  return aud === expected || (Array.isArray(aud) && aud.includes(expected));
 }
 
 /**
- * The verification both guards share: find the token, verify its signature, check `nbf`, `exp`, `type`, the
- * identity claims and the route's required claims. Subclasses decide the token type and what happens after.
- * The steps are protected so applications can subclass a guard to customise one of them.
+ * The verification both guards share: find the token, refuse cross-site cookie-only requests, verify its signature,
+ * check `nbf`, `exp`, `type`, `iss`, `aud`, the identity claims and the route's required claims. Subclasses decide
+ * the token type and what happens after. The steps are protected so applications can subclass a guard to customise
+ * one of them; subclasses inherit the constructor's injection metadata and need no constructor of their own.
  */
+@Injectable()
 export abstract class TokenGuard implements CanActivate {
   /** Which token this guard accepts. */
   protected abstract readonly tokenType: 'access' | 'refresh';
-  private readonly routeSettingsCache = new WeakMap<object, RouteAuthSettings>();
+  /** By controller class, then handler: an inherited handler is one function shared by every subclass controller. */
+  private readonly routeSettingsCache = new WeakMap<object, WeakMap<object, RouteAuthSettings>>();
 
-  protected constructor(
+  constructor(
     protected readonly tokenFactory: TokenFactory,
     protected readonly config: CharonConfig,
     protected readonly clock: Clock,
@@ -44,7 +58,9 @@ export abstract class TokenGuard implements CanActivate {
   ) {}
 
   /** The cookie holding this guard's token (or its signature). */
-  protected abstract cookieName(): string;
+  protected cookieName(): string {
+    return this.tokenType === 'access' ? this.config.accessCookieName : this.config.refreshCookieName;
+  }
 
   /** Runs after the token is verified; loads the session when the guard needs it. */
   protected abstract afterVerification(
@@ -61,27 +77,49 @@ export abstract class TokenGuard implements CanActivate {
     return this.afterVerification(request, state, route);
   }
 
-  /** Finds and verifies the token, leaving its payload and transport on `state`; throws a 401 otherwise. */
-  protected verifyToken(request: HttpRequestLike, state: CharonRequestState, route: RouteAuthSettings): void {
-    const found = extractToken(request, this.cookieName());
-    if (found === undefined) this.reject(state, 'bearer token not found');
+  /**
+   * Finds and verifies the token, leaving its payload and transport on `state`; throws 401
+   * ({@link AuthenticationError}) for an invalid token, 403 ({@link AuthorizationError}) for a valid one the route
+   * refuses (claims) or a cross-site request authenticated by a cookie alone.
+   */
+  protected verifyToken(
+    request: HttpRequestLike,
+    state: CharonRequestState,
+    route: RouteAuthSettings,
+    kind: TokenKind = { type: this.tokenType, cookieName: this.cookieName() },
+  ): void {
+    const found = extractToken(request, kind.cookieName);
+    if (found === undefined) this.reject(state, 'bearer token not found', kind.type);
     state.tokenTransport = found.transport;
+    // Only a cookie alone is sent by the browser on its own; `bearer` and `cookie` need the Authorization header,
+    // which another site cannot set. Checked before any crypto: a forged request costs nothing.
+    if (found.transport === 'cookie_only' && this.config.csrfProtection && isUnsafeMethod(request)) {
+      if (isCrossSiteRequest(request, this.config.allowedOrigins)) this.forbid(state, 'cross-site request refused', kind.type);
+    }
     const verified = this.tokenFactory.verify(found.token);
-    if (!verified.valid) this.reject(state, 'bearer token signature invalid');
+    if (!verified.valid) this.reject(state, 'bearer token signature invalid', kind.type);
     const claims = verified.payload;
-    const { nbf, exp, sub, sid, styp } = claims;
-    if (typeof nbf !== 'number') this.reject(state, nbf === undefined ? 'bearer token claim nbf not found' : 'bearer token claim nbf invalid');
-    if (state.now < nbf - CLOCK_DRIFT_TOLERANCE) this.reject(state, 'bearer token not yet valid');
-    if (typeof exp !== 'number') this.reject(state, exp === undefined ? 'bearer token claim exp not found' : 'bearer token claim exp invalid');
-    if (state.now >= exp + CLOCK_DRIFT_TOLERANCE) this.reject(state, 'bearer token expired');
-    if (claims.type !== this.tokenType) this.reject(state, claims.type === undefined ? 'bearer token claim type not found' : 'bearer token claim type invalid');
-    if (!isUserId(sub) || typeof sid !== 'string' || typeof styp !== 'string') {
-      this.reject(state, 'bearer token claim sub, sid or styp not found');
+    const { nbf, exp, sub, sid, styp, iss } = claims;
+    if (typeof nbf !== 'number') this.reject(state, nbf === undefined ? 'bearer token claim nbf not found' : 'bearer token claim nbf invalid', kind.type);
+    if (state.now < nbf - CLOCK_DRIFT_TOLERANCE) this.reject(state, 'bearer token not yet valid', kind.type);
+    if (typeof exp !== 'number') this.reject(state, exp === undefined ? 'bearer token claim exp not found' : 'bearer token claim exp invalid', kind.type);
+    if (state.now >= exp + CLOCK_DRIFT_TOLERANCE) this.reject(state, 'bearer token expired', kind.type);
+    if (claims.type !== kind.type) {
+      this.reject(state, claims.type === undefined ? 'bearer token claim type not found' : 'bearer token claim type invalid', kind.type);
+    }
+    // A key shared between services must not let one service's tokens in at another.
+    if (iss !== this.config.tokenIssuer) this.reject(state, iss === undefined ? 'bearer token claim iss not found' : 'bearer token claim iss invalid', kind.type);
+    const audience = this.config.tokenAudience;
+    if (audience !== undefined && !audienceMatches(claims.aud, audience)) {
+      this.reject(state, claims.aud === undefined ? 'bearer token claim aud not found' : 'bearer token claim aud invalid', kind.type);
+    }
+    if (!isValidUserId(sub) || typeof sid !== 'string' || typeof styp !== 'string') {
+      this.reject(state, 'bearer token claim sub, sid or styp not found', kind.type);
     }
     state.payload = claims as TokenPayload;
-    if (route.claims !== undefined) {
-      const failure = checkClaims(claims, route.claims);
-      if (failure !== undefined) this.reject(state, failure);
+    for (const requirements of route.claims) {
+      const failure = checkClaims(claims, requirements);
+      if (failure !== undefined) this.forbid(state, failure, kind.type);
     }
   }
 
@@ -95,20 +133,26 @@ export abstract class TokenGuard implements CanActivate {
   }
 
   /** Publishes `charon:token:valid` and lets the request through. */
-  protected accept(state: CharonRequestState): true {
-    if (tokenValidChannel.hasSubscribers) tokenValidChannel.publish(this.eventMessage(state));
+  protected accept(state: CharonRequestState, tokenType: 'access' | 'refresh' = this.tokenType): true {
+    if (tokenValidChannel.hasSubscribers) tokenValidChannel.publish(this.eventMessage(state, tokenType));
     return true;
   }
 
   /** Publishes `charon:token:invalid` and answers 401 with `reason`. */
-  protected reject(state: CharonRequestState, reason: AuthenticationFailureReason): never {
-    if (tokenInvalidChannel.hasSubscribers) tokenInvalidChannel.publish({ ...this.eventMessage(state), error: reason });
+  protected reject(state: CharonRequestState, reason: AuthenticationFailureReason, tokenType: 'access' | 'refresh' = this.tokenType): never {
+    if (tokenInvalidChannel.hasSubscribers) tokenInvalidChannel.publish({ ...this.eventMessage(state, tokenType), error: reason });
     throw new AuthenticationError(reason);
   }
 
-  private eventMessage(state: CharonRequestState): TokenEventMessage {
+  /** Publishes `charon:token:invalid` and answers 403 with `reason`: the token may be valid, the request is not allowed. */
+  protected forbid(state: CharonRequestState, reason: AuthorizationFailureReason, tokenType: 'access' | 'refresh' = this.tokenType): never {
+    if (tokenInvalidChannel.hasSubscribers) tokenInvalidChannel.publish({ ...this.eventMessage(state, tokenType), error: reason });
+    throw new AuthorizationError(reason);
+  }
+
+  private eventMessage(state: CharonRequestState, tokenType: 'access' | 'refresh'): TokenEventMessage {
     return {
-      tokenType: this.tokenType,
+      tokenType,
       sessionLoaded: state.session !== undefined,
       tokenTransport: state.tokenTransport,
       userId: state.payload?.sub,
@@ -118,21 +162,21 @@ export abstract class TokenGuard implements CanActivate {
   }
 
   private routeSettings(context: ExecutionContext): RouteAuthSettings {
+    const controller = context.getClass();
     const handler = context.getHandler();
-    let settings = this.routeSettingsCache.get(handler);
+    let byHandler = this.routeSettingsCache.get(controller);
+    let settings = byHandler?.get(handler);
     if (settings === undefined) {
-      const targets = [handler, context.getClass()];
-      const claims = this.reflector
-        .getAll<(Record<string, ClaimRequirement> | undefined)[]>(REQUIRED_CLAIMS_METADATA, targets)
-        .reduceRight<Record<string, ClaimRequirement> | undefined>((merged, level) => (level ? { ...merged, ...level } : merged), undefined);
+      const targets = [handler, controller];
       settings = {
-        claims,
+        claims: this.reflector
+          .getAll<(Record<string, ClaimRequirement> | undefined)[]>(REQUIRED_CLAIMS_METADATA, targets)
+          .filter((level): level is Record<string, ClaimRequirement> => level !== undefined),
         loadSession: this.reflector.getAllAndOverride<boolean | undefined>(LOAD_SESSION_METADATA, targets),
       };
-      this.routeSettingsCache.set(handler, settings);
+      if (byHandler === undefined) this.routeSettingsCache.set(controller, (byHandler = new WeakMap()));
+      byHandler.set(handler, settings);
     }
     return settings;
   }
 }
-
-export type { RouteAuthSettings };

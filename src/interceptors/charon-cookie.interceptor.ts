@@ -7,7 +7,8 @@ import { requestState, type HttpRequestLike } from '../internal/http-request';
 /**
  * Writes the token cookies that `SessionService` leaves on the request (login and refresh with the `cookie` and
  * `cookie_only` transports, and the clearing cookies of a logout) to the response, through the platform's HTTP
- * adapter (Express or Fastify), once the handler has succeeded. Controllers never touch the response.
+ * adapter (Express or Fastify), once the handler has succeeded, and marks every response that carries tokens
+ * `Cache-Control: no-store`. Controllers never touch the response.
  *
  * Apply it to the controller (or routes) that create, refresh or delete sessions:
  * ```ts
@@ -34,10 +35,13 @@ export class CharonCookieInterceptor implements NestInterceptor {
     state.cookieInterceptorAttached = true;
     return next.handle().pipe(
       tap(() => {
-        const cookies = state.responseCookies;
-        if (cookies === undefined) return;
+        if (!state.carriesTokens) return;
         const response = http.getResponse<unknown>();
-        for (const cookie of cookies) this.adapterHost.httpAdapter.appendHeader(response, 'Set-Cookie', cookie);
+        const adapter = this.adapterHost.httpAdapter;
+        // Tokens must never sit in a browser or proxy cache (RFC 6749 section 5.1).
+        adapter.setHeader(response, 'Cache-Control', 'no-store');
+        adapter.setHeader(response, 'Pragma', 'no-cache');
+        for (const cookie of state.responseCookies ?? []) adapter.appendHeader(response, 'Set-Cookie', cookie);
       }),
     );
   }

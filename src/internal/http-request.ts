@@ -5,6 +5,10 @@ import type { TokenPayload } from '../tokens/token-factory';
 /** The slice of an Express or Fastify request nestjs-charon reads; nothing platform-specific. */
 export interface HttpRequestLike {
   headers: Record<string, string | string[] | undefined>;
+  /** HTTP method (Express and Fastify both set it); read by the CSRF check. */
+  method?: string;
+  /** `http` or `https` as the platform sees it (Express honours `trust proxy`); read by the CSRF check. */
+  protocol?: string;
 }
 
 /** Per-request authentication state, kept on the request under a symbol so it can't clash with app fields. */
@@ -17,12 +21,12 @@ export interface CharonRequestState {
   tokenTransport?: TokenTransport;
   /** The session, when a guard loaded it. */
   session?: Session;
-  /** Set by RefreshTokenGuard: whether this refresh starts a new token generation. */
-  startsNewGeneration?: boolean;
   /** Set by CharonCookieInterceptor when it wraps the route: cookies left here will reach the response. */
   cookieInterceptorAttached?: true;
   /** Set-Cookie values for the response, written by CharonCookieInterceptor. */
   responseCookies?: string[];
+  /** Set when the response carries tokens (body or cookies): CharonCookieInterceptor adds `Cache-Control: no-store`. */
+  carriesTokens?: true;
 }
 
 const STATE = Symbol.for('nestjs-charon.request-state');

@@ -5,6 +5,7 @@ import { CharonConfig } from '../config/charon-config';
 import type { CharonModuleOptions } from '../config/charon-module-options';
 import { resolveCharonOptions, type ResolvedCharon } from '../config/resolve-charon-options';
 import { CharonExceptionFilter } from '../errors/charon-exception.filter';
+import { LogoutGuard } from '../guards/logout.guard';
 import { RefreshTokenGuard } from '../guards/refresh-token.guard';
 import { SessionGuard } from '../guards/session.guard';
 import { CharonCookieInterceptor } from '../interceptors/charon-cookie.interceptor';
@@ -26,7 +27,7 @@ const RESOLVED_CHARON = Symbol('nestjs-charon:resolved');
  * export class AppModule {}
  * ```
  * or `CharonModule.forRootAsync({ imports, inject, useFactory })`. Provides {@link SessionService},
- * {@link SessionGuard}, {@link RefreshTokenGuard}, {@link CharonCookieInterceptor} (apply it to the auth controller),
+ * {@link SessionGuard}, {@link RefreshTokenGuard}, {@link LogoutGuard}, {@link CharonCookieInterceptor} (apply it to the auth controller),
  * {@link SessionStore}, {@link TokenFactory}, {@link CharonConfig} and {@link Clock}, and registers
  * {@link CharonExceptionFilter} app-wide.
  * Each provider can be replaced in tests with `overrideProvider`.
@@ -45,9 +46,10 @@ const RESOLVED_CHARON = Symbol('nestjs-charon:resolved');
     SessionService,
     SessionGuard,
     RefreshTokenGuard,
+    LogoutGuard,
     CharonCookieInterceptor,
     { provide: APP_FILTER, useClass: CharonExceptionFilter },
   ],
-  exports: [CharonConfig, TokenFactory, Clock, SessionStore, SessionService, SessionGuard, RefreshTokenGuard, CharonCookieInterceptor],
+  exports: [CharonConfig, TokenFactory, Clock, SessionStore, SessionService, SessionGuard, RefreshTokenGuard, LogoutGuard, CharonCookieInterceptor],
 })
 export class CharonModule extends CharonConfigurableModule {}

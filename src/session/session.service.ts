@@ -2,13 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../clock/clock';
 import { CharonConfig } from '../config/charon-config';
+import { AuthorizationError } from '../errors/authorization.error';
 import { CharonError } from '../errors/charon.error';
 import { InsecureTokenTransportError } from '../errors/insecure-token-transport.error';
+import { InvalidSessionError } from '../errors/invalid-session.error';
 import { SessionConflictError } from '../errors/session-conflict.error';
 import { SessionStorageError } from '../errors/session-storage.error';
 import { UnsupportedTokenTransportError } from '../errors/unsupported-token-transport.error';
 import { serializeCookie } from '../internal/cookies';
+import { isCrossSiteRequest } from '../internal/cross-site-request';
 import { isBrowserRequest, peekRequestState, requestState, type CharonRequestState, type HttpRequestLike } from '../internal/http-request';
+import { RateLimitedLog } from '../internal/rate-limited-log';
 import { SessionStore, type ListUsersOptions, type UserListPage } from '../session-store/session-store';
 import {
   sessionCreateChannel,
@@ -16,11 +20,17 @@ import {
   sessionDeleteChannel,
   sessionLockConflictChannel,
   sessionRefreshChannel,
+  sessionReuseChannel,
 } from '../telemetry/charon-telemetry';
 import { TokenFactory, type TokenPayload } from '../tokens/token-factory';
 import { splitSignature } from '../tokens/token-transport';
 import { computeTimestamps, type SessionTimestamps } from './session-timestamps';
-import { SESSION_MODEL_VERSION, TOKEN_TRANSPORTS, type Session, type TokenTransport, type UserId } from './session.model';
+import { upgradeSession } from './session-upgrade';
+import { isValidUserId, SESSION_MODEL_VERSION, TOKEN_TRANSPORTS, type Session, type TokenTransport, type UserId } from './session.model';
+import { refreshGeneration } from './token-generation';
+
+/** Longest `fingerprint` accepted, characters. */
+export const MAX_FINGERPRINT_LENGTH = 128;
 
 /** Default session type. */
 export const DEFAULT_SESSION_TYPE = 'full';
@@ -46,7 +56,10 @@ export interface SessionResult {
 
 /** Options shared by create and refresh. */
 export interface SessionWriteOptions {
-  /** App data stored with the session; replaces what the session held. Default `{}`. Must be JSON-serializable. */
+  /**
+   * App data stored with the session. Must be JSON-serializable. On create, default `{}`; on refresh, the session
+   * keeps what it held unless a new value is passed (which replaces it whole).
+   */
   extraPayload?: Record<string, unknown>;
   /** Claims added to (or overriding) the access token's. */
   accessClaimOverrides?: Record<string, unknown>;
@@ -70,21 +83,32 @@ export interface CreateSessionOptions extends SessionWriteOptions {
   fingerprint?: string;
 }
 
+/** `: <cause>` for a log line; only the message (and code) of an error, never what a store was given. */
+function describeCause(cause: unknown): string {
+  if (cause === undefined) return '';
+  if (!(cause instanceof Error)) return `: ${String(cause)}`;
+  const code = (cause as { code?: unknown }).code;
+  return `: ${cause.name}${typeof code === 'string' ? ` ${code}` : ''}: ${cause.message}`;
+}
+
 function randomId(): string {
   return randomBytes(16).toString('base64url');
 }
 
 /**
  * Creates, refreshes, lists and deletes sessions, and issues their tokens. The facade over the
- * {@link SessionStore}: it adds telemetry and maps store failures to {@link SessionStorageError} (500) and lock
- * conflicts to {@link SessionConflictError} (409).
+ * {@link SessionStore}: it adds telemetry, upgrades sessions stored by older releases, caps sessions per user,
+ * logs store failures (rate-limited) and maps them to {@link SessionStorageError} (500), and lock conflicts to
+ * {@link SessionConflictError} (409).
  *
- * Methods that take the request read the guard's state from it and leave cookies on it; the global
- * `CharonCookieInterceptor` writes them to the response, so controllers stay platform-agnostic.
+ * Methods that take the request read the guard's state from it and leave cookies on it; `CharonCookieInterceptor`,
+ * applied to the controller that logs in, refreshes and logs out, writes them to the response, so controllers stay
+ * platform-agnostic.
  */
 @Injectable()
 export class SessionService {
   private readonly logger = new Logger('Charon');
+  private readonly storeFailures = new RateLimitedLog(this.logger);
 
   constructor(
     private readonly store: SessionStore,
@@ -93,11 +117,18 @@ export class SessionService {
     private readonly clock: Clock,
   ) {}
 
-  /** Logs a user in: a new session and its tokens. */
+  /**
+   * Logs a user in: a new session and its tokens. The insert also deletes, atomically, the user's sessions of the
+   * type with the same `fingerprint` and the least recently refreshed beyond `maxSessionsPerUser`.
+   */
   async create(request: HttpRequestLike, options: CreateSessionOptions): Promise<SessionResult> {
-    const { userId, tokenTransport, sessionType = DEFAULT_SESSION_TYPE } = options;
-    this.assertTransportAllowed(request, tokenTransport);
+    const { userId, tokenTransport, sessionType = DEFAULT_SESSION_TYPE, fingerprint } = options;
+    if (!isValidUserId(userId)) throw new InvalidSessionError('SessionService.create(): userId must be a string or a finite number');
+    if (fingerprint !== undefined && (typeof fingerprint !== 'string' || fingerprint.length === 0 || fingerprint.length > MAX_FINGERPRINT_LENGTH)) {
+      throw new InvalidSessionError(`SessionService.create(): fingerprint must be a string of 1 to ${MAX_FINGERPRINT_LENGTH} characters`);
+    }
     const state = requestState(request, this.clock);
+    this.assertTransportAllowed(request, state, tokenTransport);
     const time = computeTimestamps(state.now, undefined, this.config);
     const session: Session = {
       id: this.config.genId(),
@@ -112,6 +143,7 @@ export class SessionService {
       prevTokensFreshFrom: time.now,
       lockVersion: 0,
       extraPayload: options.extraPayload ?? {},
+      ...(fingerprint === undefined ? {} : { fingerprint }),
       version: SESSION_MODEL_VERSION,
     };
     const stored = await this.write(session);
@@ -130,15 +162,17 @@ export class SessionService {
     if (state === undefined || current === undefined || state.tokenTransport === undefined) {
       throw new Error('SessionService.refresh() needs the session loaded by RefreshTokenGuard: add @UseGuards(RefreshTokenGuard) to the route');
     }
-    this.assertTransportAllowed(request, state.tokenTransport);
+    this.assertTransportAllowed(request, state, state.tokenTransport);
     const time = computeTimestamps(state.now, current, this.config);
+    const generation = refreshGeneration(current, state.now, this.config.refreshCycle);
     const session: Session = {
       ...current,
       refreshedAt: time.now,
       refreshExpiresAt: time.refreshExpiresAt,
       refreshTokenId: randomId(),
-      extraPayload: options.extraPayload ?? {},
-      ...(state.startsNewGeneration ? { tokensFreshFrom: time.now, prevTokensFreshFrom: current.tokensFreshFrom } : {}),
+      prevRefreshTokenId: current.refreshTokenId,
+      extraPayload: options.extraPayload ?? current.extraPayload,
+      ...(generation.startsNewGeneration ? { tokensFreshFrom: time.now, prevTokensFreshFrom: current.tokensFreshFrom } : {}),
     };
     const stored = await this.write(session);
     state.session = stored;
@@ -147,8 +181,9 @@ export class SessionService {
   }
 
   /**
-   * Logs out: deletes the session of the request's verified token (if any) and clears both token cookies,
-   * whatever the transport. The access token stays valid until it expires unless routes load the session.
+   * Logs out: deletes the session of the request's verified token (access or refresh, see `LogoutGuard`) and
+   * clears both token cookies, whatever the transport. The access token stays valid until it expires unless routes
+   * load the session.
    */
   async deleteCurrent(request: HttpRequestLike): Promise<void> {
     const state = requestState(request, this.clock);
@@ -167,20 +202,35 @@ export class SessionService {
    * `CharonCookieInterceptor` on the route.
    */
   clearTokenCookies(request: HttpRequestLike): void {
-    this.setResponseCookies(requestState(request, this.clock), [
+    this.setResponseCookies(requestState(request, this.clock), this.clearingCookies());
+  }
+
+  /** The Set-Cookie values that drop both token cookies, for code that writes the response itself. */
+  clearingCookies(): string[] {
+    return [
       serializeCookie(this.config.accessCookieName, '', 0, this.config.accessCookie),
       serializeCookie(this.config.refreshCookieName, '', 0, this.config.refreshCookie),
-    ]);
+    ];
+  }
+
+  /**
+   * Revokes a session whose refresh token was used when it should no longer be (RFC 9700 section 4.14: two
+   * parties hold one session): deletes it and publishes `charon:session:reuse`. Called by `RefreshTokenGuard`.
+   */
+  async revokeForReuse(session: Session): Promise<void> {
+    await this.delete(session.id, session.userId, session.type);
+    if (sessionReuseChannel.hasSubscribers) sessionReuseChannel.publish(this.eventOf(session));
   }
 
   /** The live session, or null. */
-  get(sessionId: string, userId: UserId, type: string = DEFAULT_SESSION_TYPE): Promise<Session | null> {
-    return this.guardStore('get', () => this.store.get(sessionId, userId, type));
+  async get(sessionId: string, userId: UserId, type: string = DEFAULT_SESSION_TYPE): Promise<Session | null> {
+    const session = await this.guardStore('get', () => this.store.get(sessionId, userId, type));
+    return session === null ? null : upgradeSession(session);
   }
 
   /** Every live session of a user, of one type. */
-  getAll(userId: UserId, type: string = DEFAULT_SESSION_TYPE): Promise<Session[]> {
-    return this.guardStore('getAll', () => this.store.getAll(userId, type));
+  async getAll(userId: UserId, type: string = DEFAULT_SESSION_TYPE): Promise<Session[]> {
+    return (await this.guardStore('getAll', () => this.store.getAll(userId, type))).map(upgradeSession);
   }
 
   /** How many live sessions a user holds of one type, without loading them where the store can. */
@@ -211,22 +261,32 @@ export class SessionService {
   /** Logs out other devices: deletes every session of the request's user and session type but the current one. */
   async deleteAllExceptCurrent(request: HttpRequestLike): Promise<void> {
     const payload = peekRequestState(request)?.payload;
-    if (payload === undefined) throw new Error('deleteAllExceptCurrent() needs a verified token: add a guard to the route');
+    if (payload === undefined) throw new Error('SessionService.deleteAllExceptCurrent() needs a verified token: add a guard to the route');
     const others = (await this.getAll(payload.sub, payload.styp)).filter((session) => session.id !== payload.sid);
     await Promise.all(others.map((session) => this.delete(session.id, session.userId, session.type)));
   }
 
-  private assertTransportAllowed(request: HttpRequestLike, transport: TokenTransport): void {
+  /**
+   * Checks a transport before anything is written: a refused login or refresh must leave no session behind.
+   * Cookie transports set cookies, so they need the interceptor and must not be set from another site.
+   */
+  private assertTransportAllowed(request: HttpRequestLike, state: CharonRequestState, transport: TokenTransport): void {
     if (!TOKEN_TRANSPORTS.includes(transport)) throw new UnsupportedTokenTransportError();
-    if (transport === 'bearer' && this.config.enforceBrowserCookies && isBrowserRequest(request)) {
-      throw new InsecureTokenTransportError();
+    if (transport === 'bearer') {
+      if (this.config.enforceBrowserCookies && isBrowserRequest(request)) throw new InsecureTokenTransportError();
+      return;
+    }
+    this.assertCookieInterceptor(state);
+    if (this.config.csrfProtection && isCrossSiteRequest(request, this.config.allowedOrigins)) {
+      throw new AuthorizationError('cross-site request refused');
     }
   }
 
-  /** Upserts and returns the session as stored (lockVersion + 1). */
+  /** Upserts and returns the session as stored (lockVersion + 1); inserts are capped per user. */
   private async write(session: Session): Promise<Session> {
+    const options = session.lockVersion === 0 ? { maxSessions: this.config.maxSessionsPerUser } : undefined;
     try {
-      await this.guardStore('upsert', () => this.store.upsert(session));
+      await this.guardStore('upsert', () => this.store.upsert(session, options));
     } catch (error) {
       if (error instanceof SessionConflictError && sessionLockConflictChannel.hasSubscribers) {
         sessionLockConflictChannel.publish(this.eventOf(session));
@@ -236,13 +296,17 @@ export class SessionService {
     return { ...session, lockVersion: session.lockVersion + 1 };
   }
 
+  /**
+   * Runs a store call; failures of the store are logged (rate-limited, with the cause, never with session
+   * contents) and answered 500 without details. Conflicts and invalid sessions pass through as they are.
+   */
   private async guardStore<T>(operation: string, call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (error) {
-      if (error instanceof CharonError) throw error;
-      const failure = new SessionStorageError(`session store ${operation} failed`, { cause: error });
-      this.logger.error(`${failure.message}: ${error instanceof Error ? error.message : String(error)}`);
+      if (error instanceof CharonError && !(error instanceof SessionStorageError)) throw error;
+      const failure = error instanceof SessionStorageError ? error : new SessionStorageError(`session store ${operation} failed`, { cause: error });
+      this.storeFailures.error(operation, `${failure.message}${describeCause(failure.cause)}`);
       throw failure;
     }
   }
@@ -254,7 +318,16 @@ export class SessionService {
     transport: TokenTransport,
     options: SessionWriteOptions,
   ): SessionResult {
-    const shared = { iat: time.now, iss: this.config.tokenIssuer, nbf: time.now, sid: session.id, sub: session.userId, styp: session.type };
+    const audience = this.config.tokenAudience;
+    const shared = {
+      iat: time.now,
+      iss: this.config.tokenIssuer,
+      ...(audience === undefined ? {} : { aud: audience }),
+      nbf: time.now,
+      sid: session.id,
+      sub: session.userId,
+      styp: session.type,
+    };
     const accessTokenPayload = {
       ...shared,
       jti: randomId(),
@@ -295,16 +368,22 @@ export class SessionService {
         serializeCookie(config.refreshCookieName, refreshToken, time.refreshTtl, config.refreshCookie),
       ]);
     }
+    state.carriesTokens = true;
     return { session, tokens, tokenTransport: transport, accessTokenPayload, refreshTokenPayload };
   }
 
-  private setResponseCookies(state: CharonRequestState, cookies: string[]): void {
+  private assertCookieInterceptor(state: CharonRequestState): void {
     if (!state.cookieInterceptorAttached) {
       throw new Error(
         'nestjs-charon: token cookies need CharonCookieInterceptor on this route; add @UseInterceptors(CharonCookieInterceptor) to the controller that logs in, refreshes and logs out',
       );
     }
+  }
+
+  private setResponseCookies(state: CharonRequestState, cookies: string[]): void {
+    this.assertCookieInterceptor(state);
     state.responseCookies = cookies;
+    state.carriesTokens = true;
   }
 
   private eventOf(session: Session) {

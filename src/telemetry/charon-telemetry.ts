@@ -13,6 +13,7 @@ import type { TokenTransport, UserId } from '../session/session.model';
  * | `charon:session:delete` | a session was deleted | {@link SessionEventMessage} |
  * | `charon:session:delete_all` | all sessions of a user (of one type) were deleted | {@link SessionEventMessage} without sessionId |
  * | `charon:session:lock_conflict` | an update lost an optimistic-lock race (409) | {@link SessionEventMessage} |
+ * | `charon:session:reuse` | a refresh token was reused when it should not be; the session was revoked | {@link SessionEventMessage} |
  * | `charon:token:valid` | a guard accepted a token | {@link TokenEventMessage} |
  * | `charon:token:invalid` | a guard rejected a request | {@link TokenEventMessage} with `error` |
  */
@@ -22,6 +23,7 @@ export const CHARON_CHANNELS = Object.freeze({
   sessionDelete: 'charon:session:delete',
   sessionDeleteAll: 'charon:session:delete_all',
   sessionLockConflict: 'charon:session:lock_conflict',
+  sessionReuse: 'charon:session:reuse',
   tokenValid: 'charon:token:valid',
   tokenInvalid: 'charon:token:invalid',
 });
@@ -50,5 +52,6 @@ export const sessionRefreshChannel = channel(CHARON_CHANNELS.sessionRefresh);
 export const sessionDeleteChannel = channel(CHARON_CHANNELS.sessionDelete);
 export const sessionDeleteAllChannel = channel(CHARON_CHANNELS.sessionDeleteAll);
 export const sessionLockConflictChannel = channel(CHARON_CHANNELS.sessionLockConflict);
+export const sessionReuseChannel = channel(CHARON_CHANNELS.sessionReuse);
 export const tokenValidChannel = channel(CHARON_CHANNELS.tokenValid);
 export const tokenInvalidChannel = channel(CHARON_CHANNELS.tokenInvalid);

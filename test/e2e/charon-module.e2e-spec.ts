@@ -272,11 +272,12 @@ describe.each<Platform>(['express', 'fastify'])('CharonModule on %s', (platformU
         return res.status === 200 ? 'ok' : `${res.status} ${res.body.message}`;
       };
       expect(await claims({ role: 'admin', scopes: ['users:read', 'users:write'], tier: 'gold' })).toBe('ok');
-      expect(await claims({ scopes: ['users:write'], tier: 'gold' })).toBe('401 bearer token claim role not found');
-      expect(await claims({ role: 'user', scopes: ['users:write'], tier: 'gold' })).toBe('401 bearer token claim role invalid');
-      expect(await claims({ role: 'admin', scopes: ['users:read'], tier: 'gold' })).toBe('401 bearer token claim scopes invalid');
-      expect(await claims({ role: 'admin', scopes: 'users:write', tier: 'gold' })).toBe('401 bearer token claim scopes invalid');
-      expect(await claims({ role: 'admin', scopes: ['users:write'], tier: 'bronze' })).toBe('401 bearer token claim tier invalid');
+      // A valid token the route does not allow: authorization (403), with the same reason text.
+      expect(await claims({ scopes: ['users:write'], tier: 'gold' })).toBe('403 bearer token claim role not found');
+      expect(await claims({ role: 'user', scopes: ['users:write'], tier: 'gold' })).toBe('403 bearer token claim role invalid');
+      expect(await claims({ role: 'admin', scopes: ['users:read'], tier: 'gold' })).toBe('403 bearer token claim scopes invalid');
+      expect(await claims({ role: 'admin', scopes: 'users:write', tier: 'gold' })).toBe('403 bearer token claim scopes invalid');
+      expect(await claims({ role: 'admin', scopes: ['users:write'], tier: 'bronze' })).toBe('403 bearer token claim tier invalid');
     });
 
     it('refuses tokens without sub, sid or styp, or issued in the future', async () => {

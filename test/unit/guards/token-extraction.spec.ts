@@ -156,8 +156,22 @@ describe('extractToken', () => {
 });
 
 describe('extractToken: a lone signature cookie', () => {
-  it('is not a token (its header.payload is missing)', () => {
-    expect(extractToken(request({ cookie: `${COOKIE}=${SIGNATURE}` }), COOKIE)).toBeUndefined();
-    expect(extractToken(request({ authorization: 'Basic YTpi', cookie: `${COOKIE}=${SIGNATURE}` }), COOKIE)).toBeUndefined();
+  it('is taken as the whole token, as Charon does, so it fails verification rather than counting as absent', () => {
+    expect(extractToken(request({ cookie: `${COOKIE}=${SIGNATURE}` }), COOKIE)).toEqual({ token: SIGNATURE, transport: 'cookie_only' });
+    expect(extractToken(request({ authorization: 'Basic YTpi', cookie: `${COOKIE}=${SIGNATURE}` }), COOKIE)).toEqual({
+      token: SIGNATURE,
+      transport: 'cookie_only',
+    });
+  });
+});
+
+describe('extractToken: cookie tossing', () => {
+  it('takes no token from a cookie name that appears twice, neither the first nor the last', () => {
+    expect(extractToken(request({ cookie: `${COOKIE}=${FULL}; ${COOKIE}=${FULL}x` }), COOKIE)).toBeUndefined();
+    // The header part alone is then all there is: it cannot verify.
+    expect(extractToken(request({ authorization: `Bearer ${HEADER_PAYLOAD}`, cookie: `${COOKIE}=${SIGNATURE}; ${COOKIE}=${SIGNATURE}` }), COOKIE)).toEqual({
+      token: HEADER_PAYLOAD,
+      transport: 'bearer',
+    });
   });
 });

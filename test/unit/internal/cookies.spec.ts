@@ -93,8 +93,9 @@ describe('readCookie', () => {
     ['a="1', '"1'],
     ['a="', '"'],
     ['a=x=y==', 'x=y=='],
-    ['a=1; a=2', '1'],
     ['b; a=1', '1'],
+    ['a=1; a=2', undefined],
+    ['a=1; b=2; a=1', undefined],
     [';;;a=1', '1'],
     ['=x; a=1', '1'],
   ])('reads a from %j as %j', (header, value) => {

@@ -10,7 +10,7 @@ const DAY = 24 * 60 * 60;
 /** Resolved the way the module resolves it, so the test also pins the defaults computeTimestamps sees. */
 function config(overrides: Partial<CharonModuleOptions> = {}): CharonConfig {
   const logger = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
-  return resolveCharonOptions({ tokenIssuer: 'https://issuer.test', baseSecret: 'b'.repeat(48), ...overrides }, logger).config;
+  return resolveCharonOptions({ tokenIssuer: 'https://issuer.test', baseSecret: 'k3p8Qw0sN4bV7xZ2mL9rT6yU1iO5aD3fG8hJ0cE4', ...overrides }, logger).config;
 }
 
 function session(overrides: Partial<Session> = {}): Session {

@@ -1,0 +1,65 @@
+import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { HttpAdapterHost, Reflector } from '@nestjs/core';
+import { Clock } from '../clock/clock';
+import { CharonConfig } from '../config/charon-config';
+import { AuthenticationError } from '../errors/authentication.error';
+import { requestState, type CharonRequestState, type HttpRequestLike } from '../internal/http-request';
+import { SessionService } from '../session/session.service';
+import { TokenFactory } from '../tokens/token-factory';
+import { TokenGuard } from './token-guard';
+
+/**
+ * Protects logout routes. Accepts the access token, or else the refresh token: an expired access cookie must
+ * not keep a user from logging out while a 60-day refresh cookie still works. When neither is valid it answers
+ * 401 and still tells the browser to drop both token cookies, so a failed logout never leaves tokens behind.
+ * A cross-site request authenticated by a cookie alone gets 403 and clears nothing (no logout CSRF).
+ *
+ * ```ts
+ * @Delete('session') @HttpCode(204) @UseGuards(LogoutGuard)
+ * logout(@Req() request: HttpRequestLike) { return this.sessions.deleteCurrent(request); }
+ * ```
+ */
+@Injectable()
+export class LogoutGuard extends TokenGuard {
+  protected readonly tokenType = 'access';
+
+  constructor(
+    tokenFactory: TokenFactory,
+    config: CharonConfig,
+    clock: Clock,
+    sessions: SessionService,
+    reflector: Reflector,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {
+    super(tokenFactory, config, clock, sessions, reflector);
+  }
+
+  override canActivate(context: ExecutionContext): boolean {
+    const http = context.switchToHttp();
+    const request = http.getRequest<HttpRequestLike>();
+    const state = requestState(request, this.clock);
+    const route = { claims: [], loadSession: false };
+    try {
+      this.verifyToken(request, state, route);
+      return this.accept(state);
+    } catch (accessFailure) {
+      if (!(accessFailure instanceof AuthenticationError)) throw accessFailure;
+      state.payload = undefined;
+      state.tokenTransport = undefined;
+      try {
+        this.verifyToken(request, state, route, { type: 'refresh', cookieName: this.config.refreshCookieName });
+        return this.accept(state, 'refresh');
+      } catch (refreshFailure) {
+        if (!(refreshFailure instanceof AuthenticationError)) throw refreshFailure;
+        const response = http.getResponse<unknown>();
+        for (const cookie of this.sessions.clearingCookies()) this.adapterHost.httpAdapter.appendHeader(response, 'Set-Cookie', cookie);
+        // The access token's reason, unless there was none at all and the refresh token says more.
+        throw accessFailure.reason === 'bearer token not found' ? refreshFailure : accessFailure;
+      }
+    }
+  }
+
+  protected afterVerification(_request: unknown, state: CharonRequestState): boolean {
+    return this.accept(state);
+  }
+}
