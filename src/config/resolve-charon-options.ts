@@ -75,7 +75,11 @@ function allowedOrigins(value: unknown, problems: string[]): ReadonlySet<string>
     const url = typeof origin === 'string' ? URL.parse(origin) : null;
     // An origin is scheme://host[:port] exactly: a path, a trailing slash or a wildcard means a misunderstanding.
     const isOrigin =
-      url !== null && (url.protocol === 'https:' || url.protocol === 'http:') && !origin.endsWith('/') && url.href === `${url.origin}/` && !url.username;
+      url !== null &&
+      (url.protocol === 'https:' || url.protocol === 'http:') &&
+      /^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/.test(url.hostname) &&
+      !origin.endsWith('/') &&
+      url.href === `${url.origin}/`;
     if (isOrigin) origins.add(url.origin);
     else problems.push(`allowedOrigins: ${JSON.stringify(origin)} is not an origin (http(s)://host[:port], no path)`);
   }
