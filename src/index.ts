@@ -29,6 +29,8 @@ export {
   type UserListPage,
 } from './session-store/session-store';
 export type { SessionStoreFactory, SessionStoreFactoryContext, SessionStoreOption } from './session-store/session-store-factory';
+export { sessionsToReplace } from './session-store/session-replacement';
+export { assertStorableSession } from './session-store/session-validation';
 export { MemorySessionStore, memorySessionStore, type MemorySessionStoreStats } from './session-store/memory/memory-session-store';
 export { DEFAULT_MEMORY_STORE_MAX_SESSIONS, type MemorySessionStoreOptions } from './session-store/memory/memory-session-store.options';
 export { NullSessionStore, nullSessionStore } from './session-store/null/null-session-store';
@@ -66,6 +68,7 @@ export { CharonError, type CharonErrorCode } from './errors/charon.error';
 export { AuthenticationError, type AuthenticationFailureReason } from './errors/authentication.error';
 export { AuthorizationError, type AuthorizationFailureReason } from './errors/authorization.error';
 export { InvalidSessionError } from './errors/invalid-session.error';
+export { CharonUsageError } from './errors/charon-usage.error';
 export { UnsupportedOperationError } from './errors/unsupported-operation.error';
 export { SessionConflictError } from './errors/session-conflict.error';
 export { SessionStorageError } from './errors/session-storage.error';

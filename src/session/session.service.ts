@@ -4,6 +4,7 @@ import { Clock } from '../clock/clock';
 import { CharonConfig } from '../config/charon-config';
 import { AuthorizationError } from '../errors/authorization.error';
 import { CharonError } from '../errors/charon.error';
+import { CharonUsageError } from '../errors/charon-usage.error';
 import { InsecureTokenTransportError } from '../errors/insecure-token-transport.error';
 import { InvalidSessionError } from '../errors/invalid-session.error';
 import { SessionConflictError } from '../errors/session-conflict.error';
@@ -160,7 +161,7 @@ export class SessionService {
     const state = peekRequestState(request);
     const current = state?.session;
     if (state === undefined || current === undefined || state.tokenTransport === undefined) {
-      throw new Error('SessionService.refresh() needs the session loaded by RefreshTokenGuard: add @UseGuards(RefreshTokenGuard) to the route');
+      throw new CharonUsageError('SessionService.refresh() needs the session loaded by RefreshTokenGuard: add @UseGuards(RefreshTokenGuard) to the route');
     }
     this.assertTransportAllowed(request, state, state.tokenTransport);
     const time = computeTimestamps(state.now, current, this.config);
@@ -261,7 +262,7 @@ export class SessionService {
   /** Logs out other devices: deletes every session of the request's user and session type but the current one. */
   async deleteAllExceptCurrent(request: HttpRequestLike): Promise<void> {
     const payload = peekRequestState(request)?.payload;
-    if (payload === undefined) throw new Error('SessionService.deleteAllExceptCurrent() needs a verified token: add a guard to the route');
+    if (payload === undefined) throw new CharonUsageError('SessionService.deleteAllExceptCurrent() needs a verified token: add a guard to the route');
     const others = (await this.getAll(payload.sub, payload.styp)).filter((session) => session.id !== payload.sid);
     await Promise.all(others.map((session) => this.delete(session.id, session.userId, session.type)));
   }
@@ -374,7 +375,7 @@ export class SessionService {
 
   private assertCookieInterceptor(state: CharonRequestState): void {
     if (!state.cookieInterceptorAttached) {
-      throw new Error(
+      throw new CharonUsageError(
         'nestjs-charon: token cookies need CharonCookieInterceptor on this route; add @UseInterceptors(CharonCookieInterceptor) to the controller that logs in, refreshes and logs out',
       );
     }

@@ -1,3 +1,5 @@
+import { CharonUsageError } from '../errors/charon-usage.error';
+
 /**
  * Splitting and joining tokens for the `cookie` transport: the response body carries `header.payload`,
  * the HttpOnly cookie carries `.signature`, so a script on the page never holds a complete token. The
@@ -21,7 +23,7 @@ export interface SplitToken {
 export function splitSignature(token: string): SplitToken {
   const dot = token.lastIndexOf('.');
   if (dot < 1 || dot === token.length - 1) {
-    throw new TypeError('splitSignature: expected a token of the form header.payload.signature');
+    throw new CharonUsageError('splitSignature: expected a token of the form header.payload.signature');
   }
   return { headerPayload: token.slice(0, dot), signature: token.slice(dot) };
 }

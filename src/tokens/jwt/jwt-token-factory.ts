@@ -1,5 +1,6 @@
 import { createHmac, sign as signWithKey, timingSafeEqual, verify as verifyWithKey } from 'node:crypto';
 import { exportJWK, type JWK } from 'jose';
+import { CharonUsageError } from '../../errors/charon-usage.error';
 import { TokenFactory, type TokenVerifyResult } from '../token-factory';
 import { hasCanonicalEnd, NOT_BASE64URL_OR_DOT } from './base64url';
 import { isJwtAlgorithm } from './jwt-algorithms';
@@ -109,7 +110,7 @@ export class JwtTokenFactory extends TokenFactory {
   override sign(payload: Record<string, unknown>): string {
     const json = JSON.stringify(payload);
     if (typeof json !== 'string' || json.charCodeAt(0) !== OPEN_BRACE) {
-      throw new TypeError('JwtTokenFactory.sign: the payload must serialize to a JSON object');
+      throw new CharonUsageError('JwtTokenFactory.sign: the payload must serialize to a JSON object');
     }
     const key = this.signingKey;
     // Header and payload are base64url, i.e. ASCII, so latin1 hashes exactly the bytes JWS signs.

@@ -394,7 +394,7 @@ describe('JwtTokenFactory', () => {
 
     it('refuses payloads that are not JSON objects', () => {
       for (const bad of [[1, 2], null, 'string', 42, undefined, () => 1]) {
-        expect(() => f.sign(bad as unknown as Record<string, unknown>)).toThrow(TypeError);
+        expect(() => f.sign(bad as unknown as Record<string, unknown>)).toThrow(expect.objectContaining({ code: 'ERR_CHARON_USAGE' }));
       }
       expect(() => f.sign({ big: 1n })).toThrow(TypeError);
     });

@@ -21,7 +21,7 @@ describe('token transport', () => {
 
     it('throws on values that are not tokens', () => {
       for (const bad of ['', 'nodot', '.leading', 'trailing.']) {
-        expect(() => splitSignature(bad)).toThrow(TypeError);
+        expect(() => splitSignature(bad)).toThrow(expect.objectContaining({ code: 'ERR_CHARON_USAGE' }));
       }
     });
   });
