@@ -38,10 +38,34 @@ function cloneJson<T>(value: T): T {
   return copy as T;
 }
 
+/**
+ * Start of the JSON this version writes: an internal field first, `{"_charon":[<lockVersion>,<refreshedAt>,<stamp>]`,
+ * where the Redis function finds what eviction needs without decoding JSON. It is not part of the session: decoding
+ * drops it.
+ */
+export const INTERNAL_FIELD_START = '{"_charon":[';
+
+let lastWriteStamp = 0;
+
+/**
+ * A stamp that orders this process's writes: microseconds of wall-clock time, and always more than the previous
+ * stamp (two writes in one microsecond, or a clock stepped back). Across processes it orders writes as far as their
+ * clocks agree. Eviction uses it to break ties between equal `refreshedAt`: the earlier write goes first.
+ */
+export function nextWriteStamp(): number {
+  const now = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  lastWriteStamp = now > lastWriteStamp ? now : lastWriteStamp + 1;
+  return lastWriteStamp;
+}
+
 /** The stored value of `session` written with `lockVersion` (see {@link SessionCodec} for the layout). */
-export function encodeSession(session: Session, lockVersion: number, key: Uint8Array): string {
-  const stored = lockVersion === session.lockVersion ? session : { ...session, lockVersion };
-  const body = `${lockVersion}:${session.refreshExpiresAt}:${JSON.stringify(stored)}`;
+export function encodeSession(session: Session, lockVersion: number, key: Uint8Array, stamp: number = nextWriteStamp()): string {
+  // The fingerprint goes right after the internal field, where the Redis function compares it anchored.
+  const { fingerprint, ...rest } = session;
+  rest.lockVersion = lockVersion;
+  const device = fingerprint === undefined ? '' : `,"fingerprint":${JSON.stringify(fingerprint)}`;
+  const json = `${INTERNAL_FIELD_START}${lockVersion},${session.refreshedAt},${stamp}]${device},${JSON.stringify(rest).slice(1)}`;
+  const body = `${lockVersion}:${session.refreshExpiresAt}:${json}`;
   return createHmac('sha256', key).update(body).digest('base64url') + body;
 }
 
@@ -53,9 +77,16 @@ export function encodeSession(session: Session, lockVersion: number, key: Uint8A
  *   has to search for a separator.
  * - `lockVersion` and `refreshExpiresAt`: decimal digits, so the Redis function can check the lock version and
  *   whether the stored session is alive without decoding JSON (Lua's cjson would turn numbers into floats and `{}`
- *   into `[]`, which is why Lua never decodes sessions).
+ *   into `[]`, which is why Lua never re-encodes sessions).
  * - `json`: the whole session as `JSON.stringify` writes it (lockVersion included), so every field, and any field a
- *   later model version adds, round-trips exactly.
+ *   later model version adds, round-trips exactly; preceded by the internal field `"_charon":[<lockVersion>,
+ *   <refreshedAt>,<write stamp>]` and, when the session has one, its `fingerprint`, both at fixed places so that the
+ *   function reads the eviction order and compares fingerprints with anchored matches. Decoding drops `_charon`.
+ *
+ * Compatibility with 0.1, which wrote the same layout without the internal field (and had no fingerprints): its
+ * values decode here as before. 0.1 reads the values written here too (it sees `_charon` as one more session field)
+ * and writes them back with the field unchanged; the lock version inside then no longer matches the header, which
+ * is how the function knows that the field is stale and reads `refreshedAt` from the JSON instead.
  *
  * Verified values are remembered (up to `memoSize`, found by their MAC, accepted only if every byte is equal): reading
  * a value already verified costs a map lookup, a string comparison and a copy instead of an HMAC and a JSON parse. This is not a cache of sessions: a memo entry is
@@ -132,9 +163,15 @@ export class SessionCodec {
     // Signed by us, so well-formed unless the format itself changed; checked anyway rather than trusted.
     const first = body.indexOf(':');
     const second = body.indexOf(':', first + 1);
+    let json = body.slice(second + 1);
+    if (json.startsWith(INTERNAL_FIELD_START)) {
+      // Holds only numbers, so its first "]," ends it. Values written by 0.1 have no such field.
+      const end = json.indexOf('],', INTERNAL_FIELD_START.length);
+      json = end < 0 ? '' : `{${json.slice(end + 2)}`;
+    }
     let session: Session;
     try {
-      session = JSON.parse(body.slice(second + 1)) as Session;
+      session = JSON.parse(json) as Session;
     } catch {
       return { ok: false, reason: 'malformed' };
     }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { MAC_LENGTH } from './redis-session-codec';
+import { INTERNAL_FIELD_START, MAC_LENGTH } from './redis-session-codec';
 
 /**
  * Sessions one pruning pass inspects (a random sample: HRANDFIELD). A (user, type) hash with at most this many
@@ -26,24 +26,48 @@ export enum UpsertResult {
   LockVersionMismatch = 3,
 }
 
+/** Most fields one HDEL deletes (Lua's unpack has a stack limit; a hash of a user without a cap may be large). */
+const HDEL_BATCH = 1000;
+
 /**
- * Library body; `__PREFIX__` becomes the versioned function-name prefix. KEYS[1] is the (user, type) sessions
- * hash. "now" always comes from the caller (the app's clock), never from Redis TIME: the app decides what is expired,
- * and its tests can move time.
+ * `listUsers` SCANs at most this many buckets per user id it asks for (and at least {@link LIST_MIN_SCAN}), so one
+ * call blocks Redis for a bounded time however sparse the store's keys are among others.
+ */
+export const LIST_SCAN_FACTOR = 10;
+const LIST_MIN_SCAN = 100;
+
+/**
+ * Library body; `__PREFIX__` becomes the versioned function-name prefix. "now" always comes from the caller (the
+ * app's clock), never from Redis TIME: the app decides what is expired, and its tests can move time.
  *
  * Key expiry only ever moves up while the hash exists: EXPIREAT ... GT after each write (NX first when the hash may
  * be new). So the hash lives until the latest refreshExpiresAt written into it, never forever, and no write has to
  * find the maximum of the rest.
+ *
+ * Values are parsed with anchored patterns only (see `SessionCodec` for the layout), except the JSON of values
+ * whose internal field is missing or stale (written or rewritten by 0.1), which eviction decodes for refreshedAt.
  */
 const BODY = `
 local MAC_END = ${MAC_LENGTH}
 local SAMPLE = ${PRUNE_SAMPLE_SIZE}
 local EVERY = ${PRUNE_EVERY_NTH_UPDATE}
+local HDEL_BATCH = ${HDEL_BATCH}
+local LIST_SCAN_FACTOR = ${LIST_SCAN_FACTOR}
+local LIST_MIN_SCAN = ${LIST_MIN_SCAN}
+local HEADER = '^(%d+):(%d+):'
+-- The header, then the internal field: lockVersion it was written with, refreshedAt, write stamp.
+local ORDERED = '^(%d+):(%d+):${INTERNAL_FIELD_START.replace('[', '%[')}(%d+),(%d+),(%d+)%]'
 
 -- lockVersion (string) and refreshExpiresAt (number) of a stored value, or nil for something else.
 local function header(value)
-  local lock_version, expires_at = string.match(value, '^(%d+):(%d+):', MAC_END + 1)
+  local lock_version, expires_at = string.match(value, HEADER, MAC_END + 1)
   return lock_version, tonumber(expires_at)
+end
+
+local function hdel(key, fields)
+  for i = 1, #fields, HDEL_BATCH do
+    redis.call('HDEL', key, unpack(fields, i, math.min(i + HDEL_BATCH - 1, #fields)))
+  end
 end
 
 -- Deletes the expired sessions among a random sample: O(SAMPLE) work per call, whatever the hash holds.
@@ -54,10 +78,59 @@ local function prune(key, now)
     local _, expires_at = header(sample[i + 1])
     if expires_at and expires_at <= now then dead[#dead + 1] = sample[i] end
   end
-  if #dead > 0 then redis.call('HDEL', key, unpack(dead)) end
+  if #dead > 0 then hdel(key, dead) end
 end
 
--- ARGV: session id, expected lockVersion (decimal; "0" = insert), new value, new refreshExpiresAt, now.
+-- refreshedAt from the JSON, for a value without a current internal field; 0 (evicted first) if unreadable.
+local function refreshed_at_from_json(value)
+  local _, header_end = string.find(value, HEADER, MAC_END + 1)
+  local ok, session = pcall(cjson.decode, string.sub(value, header_end + 1))
+  return ok and type(session) == 'table' and tonumber(session.refreshedAt) or 0
+end
+
+-- Eviction order: least recently refreshed first, then earlier write first (values without a stamp before any).
+local function older(a, b)
+  if a[1] ~= b[1] then return a[1] < b[1] end
+  if a[2] ~= b[2] then return a[2] < b[2] end
+  return a[3] < b[3]
+end
+
+-- Before the insert of id: deletes every expired session, the live ones whose fingerprint JSON is fingerprint
+-- (nil: none), and then the least recently refreshed, until at most max - 1 others are left (max nil: no cap).
+-- Values this code cannot parse are left alone and not counted.
+local function make_room(key, id, now, max, fingerprint)
+  local entries = redis.call('HGETALL', key)
+  local needle = fingerprint and (',"fingerprint":' .. fingerprint)
+  local doomed, kept = {}, {}
+  for i = 1, #entries, 2 do
+    local field, value = entries[i], entries[i + 1]
+    if field ~= id then
+      local _, stop, lock_version, expires_at, written, refreshed, stamp = string.find(value, ORDERED, MAC_END + 1)
+      if not stop then lock_version, expires_at = string.match(value, HEADER, MAC_END + 1) end
+      expires_at = tonumber(expires_at)
+      if expires_at then
+        if expires_at <= now or (needle and stop and string.sub(value, stop + 1, stop + #needle) == needle) then
+          doomed[#doomed + 1] = field
+        elseif max then
+          if stop and written == lock_version then
+            kept[#kept + 1] = { tonumber(refreshed), tonumber(stamp), field }
+          else
+            kept[#kept + 1] = { refreshed_at_from_json(value), 0, field }
+          end
+        end
+      end
+    end
+  end
+  local excess = max and #kept - max + 1 or 0
+  if excess > 0 then
+    table.sort(kept, older)
+    for i = 1, excess do doomed[#doomed + 1] = kept[i][3] end
+  end
+  if #doomed > 0 then hdel(key, doomed) end
+end
+
+-- ARGV: session id, expected lockVersion (decimal; "0" = insert), new value, new refreshExpiresAt, now; for an
+-- insert optionally maxSessions ("" = no cap) and the fingerprint as JSON.
 local function upsert(keys, args)
   local key = keys[1]
   local id, expected, value, expires_at, now = args[1], args[2], args[3], args[4], tonumber(args[5])
@@ -71,7 +144,16 @@ local function upsert(keys, args)
     if not alive then return 2 end
     if lock_version ~= expected then return 3 end
   end
+  local scanned = false
   if tonumber(expires_at) > now then
+    if expected == '0' then
+      local max, fingerprint = tonumber(args[6]), args[7]
+      -- Without a fingerprint, a hash that cannot hold max others (live or not) needs no look inside.
+      if fingerprint or (max and redis.call('HLEN', key) - (current and 1 or 0) >= max) then
+        make_room(key, id, now, max, fingerprint)
+        scanned = true
+      end
+    end
     redis.call('HSET', key, id, value)
     -- A hash that held a session already has an expiry; one that did not may be new and have none.
     if current or redis.call('EXPIREAT', key, expires_at, 'NX') == 0 then
@@ -81,11 +163,53 @@ local function upsert(keys, args)
     -- Written already dead: keeping it would only be garbage.
     redis.call('HDEL', key, id)
   end
-  if expected == '0' or tonumber(expected) % EVERY == 0 then prune(key, now) end
+  if not scanned and (expected == '0' or tonumber(expected) % EVERY == 0) then prune(key, now) end
   return 0
 end
 
+-- KEYS[1]: the sessions hash; ARGV: now. How many values in it are alive.
+local function count(keys, args)
+  local now = tonumber(args[1])
+  local live = 0
+  for _, value in ipairs(redis.call('HVALS', keys[1])) do
+    local _, expires_at = header(value)
+    if expires_at and expires_at > now then live = live + 1 end
+  end
+  return live
+end
+
+local function has_live(key, now)
+  for _, value in ipairs(redis.call('HVALS', key)) do
+    local _, expires_at = header(value)
+    if expires_at and expires_at > now then return true end
+  end
+  return false
+end
+
+-- No KEYS: it SCANs this node. ARGV: SCAN cursor, MATCH pattern, wanted, now. Scans until it found wanted keys of
+-- hashes with a live session, the scan ended, or its budget is spent; replies {next cursor, keys} (maybe a few
+-- more keys than wanted: SCAN steps cannot be split).
+local function live_keys(_, args)
+  local cursor, pattern, wanted, now = args[1], args[2], tonumber(args[3]), tonumber(args[4])
+  local budget = math.max(LIST_SCAN_FACTOR * wanted, LIST_MIN_SCAN)
+  local found = {}
+  repeat
+    local step = math.max(wanted - #found, 1)
+    local reply = redis.call('SCAN', cursor, 'MATCH', pattern, 'COUNT', step)
+    cursor = reply[1]
+    for _, key in ipairs(reply[2]) do
+      if has_live(key, now) then found[#found + 1] = key end
+    end
+    budget = budget - step
+  until cursor == '0' or #found >= wanted or budget <= 0
+  return { cursor, found }
+end
+
 redis.register_function('__PREFIX__upsert', upsert)
+redis.register_function{ function_name = '__PREFIX__count', callback = count, flags = { 'no-writes' } }
+redis.register_function{
+  function_name = '__PREFIX__live_keys', callback = live_keys, flags = { 'no-writes', 'allow-cross-slot-keys' }
+}
 `;
 
 /**
@@ -104,6 +228,10 @@ export const REDIS_FUNCTIONS_LIBRARY = `nestjs_charon_${REDIS_FUNCTIONS_VERSION}
 /** Names of the functions, as passed to FCALL. */
 export const REDIS_FUNCTION_NAMES = {
   upsert: `${PREFIX}upsert`,
+  /** Read-only (FCALL_RO): live sessions of one hash, by their headers. */
+  count: `${PREFIX}count`,
+  /** Read-only (FCALL_RO), keyless: one SCAN step of a node for hashes holding a live session. */
+  liveKeys: `${PREFIX}live_keys`,
 } as const;
 
 /** The library source for `FUNCTION LOAD REPLACE`. */

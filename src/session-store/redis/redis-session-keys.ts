@@ -1,4 +1,7 @@
-import type { UserId } from '../../session/session.model';
+import { isValidUserId, type UserId } from '../../session/session.model';
+
+/** What follows the tag in every sessions key. */
+const SESSIONS_SUFFIX = '}:sessions';
 
 /** Most (user id, type) key names remembered before the memo starts over; about 100 bytes each. */
 const KEY_MEMO_SIZE = 10_000;
@@ -21,7 +24,31 @@ export function userTag(userId: UserId, type: string): string {
  * call can work on it atomically.
  */
 export function sessionsKey(prefix: string, userId: UserId, type: string): string {
-  return `${prefix}{${userTag(userId, type)}}:sessions`;
+  return `${prefix}{${userTag(userId, type)}${SESSIONS_SUFFIX}`;
+}
+
+/** SCAN MATCH pattern of every sessions hash under `prefix` (glob characters in the prefix escaped). */
+export function sessionsKeyPattern(prefix: string): string {
+  return `${prefix.replace(/[*?[\]\\]/g, '\\$&')}{*${SESSIONS_SUFFIX}`;
+}
+
+/**
+ * The (user id, type) whose sessions `key` holds, or `null` for a key this store would not have written under
+ * `prefix` (another layout, a tag that is not the canonical encoding of a valid pair).
+ */
+export function parseSessionsKey(prefix: string, key: string): { userId: UserId; type: string } | null {
+  if (!key.startsWith(`${prefix}{`) || !key.endsWith(SESSIONS_SUFFIX)) return null;
+  const tag = key.slice(prefix.length + 1, -SESSIONS_SUFFIX.length);
+  let pair: unknown;
+  try {
+    pair = JSON.parse(Buffer.from(tag, 'base64url').toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(pair) || pair.length !== 2) return null;
+  const [userId, type] = pair as unknown[];
+  if (!isValidUserId(userId) || typeof type !== 'string' || userTag(userId, type) !== tag) return null;
+  return { userId, type };
 }
 
 /** Computes key names once per (user id, type): a warm lookup is two map reads instead of JSON + base64. */
@@ -46,9 +73,4 @@ export class SessionKeyNames {
     this.size++;
     return key;
   }
-}
-
-/** Whether `userId` is a value sessions can be stored under (a string, or a finite number). */
-export function isValidUserId(userId: unknown): userId is UserId {
-  return typeof userId === 'string' || (typeof userId === 'number' && Number.isFinite(userId));
 }

@@ -2,15 +2,17 @@ import { Logger, type LoggerService, type OnApplicationShutdown, type OnModuleIn
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import { type Clock, SystemClock } from '../../clock/clock';
 import { CharonConfigError } from '../../errors/charon-config.error';
+import { InvalidSessionError } from '../../errors/invalid-session.error';
 import { SessionConflictError } from '../../errors/session-conflict.error';
 import { SessionStorageError } from '../../errors/session-storage.error';
 import type { Session, UserId } from '../../session/session.model';
-import { SessionStore } from '../session-store';
+import { type ListUsersOptions, SessionStore, type SessionUpsertOptions, type UserListPage } from '../session-store';
 import type { SessionStoreFactory } from '../session-store-factory';
+import { assertStorableSession, isValidSessionOwner, listUsersLimit } from '../session-validation';
 import { OperationDeadlines } from './operation-deadlines';
 import { type DecodeFailure, SessionCodec } from './redis-session-codec';
 import { REDIS_FUNCTION_NAMES, REDIS_FUNCTIONS_LIBRARY, REDIS_FUNCTIONS_SOURCE, UpsertResult } from './redis-session-functions';
-import { isValidUserId, SessionKeyNames } from './redis-session-keys';
+import { SessionKeyNames, sessionsKeyPattern } from './redis-session-keys';
 import {
   DEFAULT_REDIS_KEY_PREFIX,
   DEFAULT_REDIS_OPERATION_TIMEOUT_MS,
@@ -19,6 +21,7 @@ import {
   DEFAULT_REDIS_VERIFICATION_MEMO_SIZE,
   type RedisSessionStoreOptions,
 } from './redis-session-store.options';
+import { collectUsers, decodeListCursor, encodeListCursor, isCluster, type ListPosition, scanTarget } from './redis-user-listing';
 
 /** Purpose string of the default signing key, passed to the module's `deriveKey`. */
 export const REDIS_SIGNING_KEY_PURPOSE = 'redis session signing';
@@ -41,10 +44,6 @@ function loadIoredis(): typeof import('ioredis') {
       `redis session store: the optional dependency ioredis could not be loaded (${(error as Error).message}); install it with \`npm install ioredis\``,
     ]);
   }
-}
-
-function isCluster(client: RedisClient): client is Cluster {
-  return client.isCluster;
 }
 
 /** Redis lost the functions (restart without persistence, FUNCTION FLUSH, failover to a node without them). */
@@ -87,12 +86,18 @@ function validatePositive(problems: string[], name: string, value: number | unde
  *
  * Data layout: one hash per (user id, session type), `<prefix>{<tag>}:sessions`, mapping session id -> signed
  * serialized session, where `<tag>` is base64url(JSON `[userId, type]`) (a Cluster hash tag). The hash expires
- * (EXPIREAT) at the latest `refreshExpiresAt` written into it.
+ * (EXPIREAT) at the latest `refreshExpiresAt` written into it. Value layout and what it shares with 0.1: see
+ * `SessionCodec`.
  *
  * Each operation is one round trip: `get` is one HGET, `getAll` one HVALS, `delete` one HDEL, `deleteAll` one DEL,
- * and `upsert` one FCALL of a function that checks the lock version and liveness, writes, raises the key expiry and
- * prunes expired sessions from a random sample, atomically. Signatures, expiry ("now" from the clock) and ownership
- * are checked in Node; entries that fail are ignored and logged as warnings.
+ * `count` one FCALL_RO, and `upsert` one FCALL of a function that checks the lock version and liveness, writes,
+ * raises the key expiry and prunes expired sessions, atomically; for an insert it also deletes the sessions that
+ * the new one replaces (same fingerprint, beyond `maxSessions`). Signatures, expiry ("now" from the clock) and
+ * ownership are checked in Node; entries that fail are ignored and logged as warnings. `listUsers` SCANs (one
+ * FCALL_RO per page).
+ *
+ * Rolling deploys with 0.1: values written by either version are read, updated and evicted by both (0.1 knows
+ * nothing of fingerprints and caps, and orders nothing); each version loads its own function library.
  *
  * Failures (Redis unreachable, slower than `operationTimeoutMs`, an unexpected reply) reject with
  * {@link SessionStorageError}; lock conflicts with {@link SessionConflictError}. If Redis lost the functions, the
@@ -281,7 +286,7 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
 
   /** One HGET; the value's signature, owner and expiry are checked here, and a value that fails is logged and ignored. */
   get(sessionId: string, userId: UserId, type: string): Promise<Session | null> {
-    if (typeof sessionId !== 'string' || !isValidUserId(userId) || typeof type !== 'string') return Promise.resolve(null);
+    if (typeof sessionId !== 'string' || !isValidSessionOwner(userId, type)) return Promise.resolve(null);
     const key = this.keys.sessions(userId, type);
     return this.run('get', this.client.hget(key, sessionId), (value) => {
       if (value === null) return null;
@@ -296,35 +301,36 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
   }
 
   /**
-   * One FCALL that checks the lock atomically in Redis. Rejects with `TypeError`, before touching Redis, for a
-   * session it could not store faithfully (non-integer `refreshExpiresAt` or `lockVersion`, a user id that is
-   * neither a string nor a finite number, an `extraPayload` JSON cannot represent).
+   * One FCALL that checks the lock atomically in Redis. An insert (lockVersion 0) also deletes, in the same call,
+   * the user's live sessions of the type with the same `fingerprint`, then the least recently refreshed ones (ties:
+   * earlier write first) beyond `options.maxSessions`, and expired ones it meets. Inserts without a fingerprint
+   * look at the other sessions only when the hash holds `maxSessions` or more entries; otherwise the function works
+   * on a fixed-size sample, whatever the user holds.
+   *
+   * Rejects with `InvalidSessionError`, before touching Redis, for a session it could not store faithfully (see
+   * `assertStorableSession`; also an `extraPayload` JSON cannot represent) or an invalid `maxSessions`.
    */
-  upsert(session: Session): Promise<void> {
-    const { id, userId, type, lockVersion, refreshExpiresAt } = session;
-    if (typeof id !== 'string' || !isValidUserId(userId) || typeof type !== 'string') {
-      return Promise.reject(
-        new TypeError('session.id and session.type must be strings, session.userId a string or a finite number'),
-      );
-    }
-    if (!Number.isSafeInteger(lockVersion) || lockVersion < 0) {
-      return Promise.reject(new TypeError('session.lockVersion must be a non-negative integer'));
-    }
-    if (!Number.isSafeInteger(refreshExpiresAt)) {
-      // It becomes an EXPIREAT time and is compared as digits in Lua: both need whole seconds.
-      return Promise.reject(new TypeError('session.refreshExpiresAt must be an integer (unix seconds)'));
-    }
+  upsert(session: Session, options?: SessionUpsertOptions): Promise<void> {
     let value: string;
     try {
-      value = this.codec.encode(session, lockVersion + 1);
+      assertStorableSession(session, options);
+      value = this.codec.encode(session, session.lockVersion + 1);
     } catch (error) {
-      // extraPayload that JSON cannot represent (a BigInt, a cycle).
-      return Promise.reject(error);
+      // JSON.stringify throws for a BigInt or a cycle in extraPayload; its message names no values.
+      return Promise.reject(
+        error instanceof InvalidSessionError
+          ? error
+          : new InvalidSessionError(`session cannot be stored: extraPayload must be JSON-serializable (${describe(error)})`),
+      );
     }
-    const key = this.keys.sessions(userId, type);
-    const now = this.clock.now();
-    const call = (): Promise<unknown> =>
-      this.client.fcall(REDIS_FUNCTION_NAMES.upsert, 1, key, id, lockVersion, value, refreshExpiresAt, now);
+    const { id, userId, type, lockVersion, refreshExpiresAt, fingerprint } = session;
+    const args: Array<string | number> = [id, lockVersion, value, refreshExpiresAt, this.clock.now()];
+    if (lockVersion === 0) {
+      const maxSessions = options?.maxSessions;
+      if (fingerprint !== undefined) args.push(maxSessions ?? '', JSON.stringify(fingerprint));
+      else if (maxSessions !== undefined) args.push(maxSessions);
+    }
+    const call = (): Promise<unknown> => this.client.fcall(REDIS_FUNCTION_NAMES.upsert, 1, this.keys.sessions(userId, type), ...args);
     return this.run(
       'upsert',
       call(),
@@ -335,14 +341,13 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
         }
         throw this.unexpectedReply('upsert');
       },
-      // Redis lost the library (restart, flush, failover): load it again and retry once, within the same deadline.
-      (error) => (isMissingFunction(error) ? this.loadFunctions('reload').then(call) : undefined),
+      this.reloadingFunctions(call),
     );
   }
 
   /** One HDEL (the hash disappears with its last session). */
   delete(sessionId: string, userId: UserId, type: string): Promise<void> {
-    if (typeof sessionId !== 'string' || !isValidUserId(userId) || typeof type !== 'string') return Promise.resolve();
+    if (typeof sessionId !== 'string' || !isValidSessionOwner(userId, type)) return Promise.resolve();
     return this.run('delete', this.client.hdel(this.keys.sessions(userId, type), sessionId), (reply) => {
       if (typeof reply !== 'number') throw this.unexpectedReply('delete');
     });
@@ -350,7 +355,7 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
 
   /** One HVALS; each value is checked as in {@link get}, so the cost is flat per stored session. */
   getAll(userId: UserId, type: string): Promise<Session[]> {
-    if (!isValidUserId(userId) || typeof type !== 'string') return Promise.resolve([]);
+    if (!isValidSessionOwner(userId, type)) return Promise.resolve([]);
     const key = this.keys.sessions(userId, type);
     return this.run('getAll', this.client.hvals(key), (values) => {
       if (!Array.isArray(values)) throw this.unexpectedReply('getAll');
@@ -377,10 +382,90 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
 
   /** One DEL of the user's hash for that type. */
   deleteAll(userId: UserId, type: string): Promise<void> {
-    if (!isValidUserId(userId) || typeof type !== 'string') return Promise.resolve();
+    if (!isValidSessionOwner(userId, type)) return Promise.resolve();
     return this.run('deleteAll', this.client.del(this.keys.sessions(userId, type)), (reply) => {
       if (typeof reply !== 'number') throw this.unexpectedReply('deleteAll');
     });
+  }
+
+  /**
+   * One FCALL_RO of a read-only function that counts the live values of the user's hash by their headers (their
+   * `refreshExpiresAt` against the store's clock), so no session travels to Node. Signatures are not checked here:
+   * an entry someone wrote into Redis without the signing key counts until `get` or `getAll` would ignore it.
+   */
+  override count(userId: UserId, type: string): Promise<number> {
+    if (!isValidSessionOwner(userId, type)) return Promise.resolve(0);
+    const key = this.keys.sessions(userId, type);
+    const now = this.clock.now();
+    const call = (): Promise<unknown> => this.client.fcall_ro(REDIS_FUNCTION_NAMES.count, 1, key, now);
+    return this.run(
+      'count',
+      call(),
+      (reply) => {
+        if (typeof reply !== 'number') throw this.unexpectedReply('count');
+        return reply;
+      },
+      this.reloadingFunctions(call),
+    );
+  }
+
+  /**
+   * One page of the user ids holding a live session of `type` (by the store's clock), in SCAN order: each call
+   * scans on from where the cursor left off with one FCALL_RO of a read-only function that runs SCAN with MATCH on
+   * the key prefix (never KEYS) on one primary at a time, and keeps the hashes holding a live session. A call scans
+   * a bounded number of keys, so a page may hold fewer users than `limit`, even none, before the listing is complete
+   * (`cursor: null`). User ids come from the key names, their type (string or number) preserved. A user may appear
+   * on two pages; one present for the whole listing appears at least once (on a Cluster: unless its slot moves to
+   * another primary meanwhile).
+   *
+   * @throws RangeError for a `limit` outside 1 to `MAX_LIST_USERS_LIMIT` or a cursor this store did not return.
+   */
+  override listUsers(type: string, options: ListUsersOptions = {}): Promise<UserListPage> {
+    let limit: number;
+    let position: ListPosition | undefined;
+    try {
+      limit = listUsersLimit(options.limit);
+      position = options.cursor === undefined ? undefined : decodeListCursor(options.cursor);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (typeof type !== 'string') return Promise.resolve({ userIds: [], cursor: null });
+    const page = position ? position.pending.slice(0, limit) : [];
+    const pending = position ? position.pending.slice(limit) : [];
+    if (position && (page.length === limit || position.slot === null)) {
+      return Promise.resolve({ userIds: page, cursor: encodeListCursor({ ...position, pending }) });
+    }
+    let target: ReturnType<typeof scanTarget>;
+    try {
+      target = scanTarget(this.client, position?.slot ?? undefined);
+    } catch (error) {
+      return Promise.reject(new SessionStorageError(`Redis session store: listUsers failed: ${describe(error)}`, { cause: error }));
+    }
+    const scan = position?.scan ?? '0';
+    const pattern = sessionsKeyPattern(this.keyPrefix);
+    const now = this.clock.now();
+    const call = (): Promise<unknown> =>
+      target.node.fcall_ro(REDIS_FUNCTION_NAMES.liveKeys, 0, scan, pattern, limit - page.length, now);
+    return this.run(
+      'listUsers',
+      call(),
+      (reply) => {
+        if (!Array.isArray(reply) || typeof reply[0] !== 'string' || !Array.isArray(reply[1])) throw this.unexpectedReply('listUsers');
+        const [next, keys] = reply as [string, string[]];
+        collectUsers(keys, this.keyPrefix, type, limit, page, pending);
+        const done = next === '0';
+        return {
+          userIds: page,
+          cursor: encodeListCursor({ slot: done ? target.next : target.slot, scan: done ? '0' : next, pending }),
+        };
+      },
+      this.reloadingFunctions(call),
+    );
+  }
+
+  /** A `recover` for {@link run}: when Redis lost the library (restart, flush, failover), load it again and retry once. */
+  private reloadingFunctions(call: () => Promise<unknown>): (error: unknown) => Promise<unknown> | undefined {
+    return (error) => (isMissingFunction(error) ? this.loadFunctions('reload').then(call) : undefined);
   }
 
   /** Loads the library on Redis, or on every primary of a Cluster. Concurrent callers share one load. */

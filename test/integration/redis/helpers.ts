@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { SessionConflictError } from '../../../src/errors/session-conflict.error';
 import type { Session } from '../../../src/session/session.model';
 import type { SessionStore } from '../../../src/session-store/session-store';
-import { randomId } from '../../conformance/session-store.conformance';
+import { randomId } from '../../../src/testing/session-store-conformance-support';
 
-export { buildSession, randomId } from '../../conformance/session-store.conformance';
+export { buildSession, expectConflict, randomId } from '../../../src/testing/session-store-conformance-support';
 
 /** A logger that keeps what it is told, so tests can assert on warnings. */
 export class CapturingLogger implements LoggerService {

@@ -12,8 +12,7 @@ import { FixedClock } from '../../../src/testing/fixed-clock';
 import { RedisTestCluster } from '../../support/redis-cluster';
 import { RedisCommandMonitor } from '../../support/redis-monitor';
 import { respCommand } from '../../support/resp';
-import { expectConflict } from '../../conformance/session-store.conformance';
-import { buildSession, CapturingLogger, logoutRacingRefreshes, newSigningKey, randomId } from './helpers';
+import { buildSession, CapturingLogger, expectConflict, logoutRacingRefreshes, newSigningKey, randomId } from './helpers';
 
 let cluster: RedisTestCluster;
 let client: Cluster;

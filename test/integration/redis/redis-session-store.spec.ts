@@ -4,6 +4,7 @@
  */
 import Redis from 'ioredis';
 import { CharonConfigError } from '../../../src/errors/charon-config.error';
+import { InvalidSessionError } from '../../../src/errors/invalid-session.error';
 import { SessionStorageError } from '../../../src/errors/session-storage.error';
 import { deriveKey } from '../../../src/tokens/key-derivation';
 import type { Session } from '../../../src/session/session.model';
@@ -117,12 +118,39 @@ describe('data layout and key expiry', () => {
     expect(sessionsKey('p:', '}{:}user{', 'x}')).toMatch(/^p:\{[A-Za-z0-9_-]+\}:sessions$/);
   });
 
-  it('stores the value as <mac><lockVersion>:<refreshExpiresAt>:<json>', async () => {
+  it('stores the value as <mac><lockVersion>:<refreshExpiresAt>:<json>, the JSON led by the eviction order and the fingerprint', async () => {
+    const store = await makeStore();
+    const plain = session();
+    await store.upsert(plain);
+    const value = (await admin.hget(sessionsKey('charon:', plain.userId, plain.type), plain.id))!;
+    const [, refreshedAt, stamp, rest] = /^1:\d+:\{"_charon":\[1,(\d+),(\d+)\],(.*)$/.exec(value.slice(MAC_LENGTH))!;
+    expect(value.slice(MAC_LENGTH)).toBe(`1:${plain.refreshExpiresAt}:{"_charon":[1,${plain.refreshedAt},${stamp}],${rest}`);
+    expect(Number(refreshedAt)).toBe(plain.refreshedAt);
+    expect(`{${rest}`).toBe(JSON.stringify({ ...plain, lockVersion: 1 }));
+
+    const device = session({ fingerprint: 'phone "A"' });
+    await store.upsert(device);
+    const stored = (await admin.hget(sessionsKey('charon:', device.userId, device.type), device.id))!.slice(MAC_LENGTH);
+    expect(stored).toMatch(/^1:\d+:\{"_charon":\[1,\d+,\d+\],"fingerprint":"phone \\"A\\"","id":/);
+    expect(await store.get(device.id, device.userId, device.type)).toStrictEqual({ ...device, lockVersion: 1 });
+  });
+
+  it('stamps every write later than the one before, even within one second of the clock', async () => {
     const store = await makeStore();
     const s = session();
+    const key = sessionsKey('charon:', s.userId, s.type);
+    const stampOf = async (): Promise<number> => Number(/"_charon":\[\d+,\d+,(\d+)\]/.exec((await admin.hget(key, s.id))!)![1]);
     await store.upsert(s);
-    const value = (await admin.hget(sessionsKey('charon:', s.userId, s.type), s.id))!;
-    expect(value.slice(MAC_LENGTH)).toBe(`1:${s.refreshExpiresAt}:${JSON.stringify({ ...s, lockVersion: 1 })}`);
+    const stamps = [await stampOf()];
+    for (let lockVersion = 1; lockVersion <= 5; lockVersion++) {
+      await store.upsert({ ...s, lockVersion });
+      stamps.push(await stampOf());
+    }
+    expect([...stamps].sort((a, b) => a - b)).toEqual(stamps);
+    expect(new Set(stamps).size).toBe(stamps.length);
+    // Microseconds of wall-clock time (not of the session clock, which tests move), so writes of several
+    // processes interleave in about the order they happened.
+    expect(Math.abs(stamps[0] / 1e6 - Date.now() / 1000)).toBeLessThan(60);
   });
 
   it('gives the hash an expiry at the latest refreshExpiresAt written into it, and deletes it with its last session', async () => {
@@ -480,13 +508,69 @@ describe('connection ownership and startup', () => {
     }
   });
 
-  it('rejects sessions it cannot store faithfully before touching Redis', async () => {
+  it('rejects sessions it cannot store faithfully with InvalidSessionError, before touching Redis', async () => {
     const store = await makeStore();
-    await expect(store.upsert(session({ refreshExpiresAt: clock.now() + 0.5 }))).rejects.toBeInstanceOf(TypeError);
-    await expect(store.upsert(session({ lockVersion: -1 }))).rejects.toBeInstanceOf(TypeError);
-    await expect(store.upsert(session({ userId: Number.NaN }))).rejects.toBeInstanceOf(TypeError);
-    await expect(store.get('x', { id: 1 } as never, 'full')).resolves.toBeNull();
-    await expect(store.getAll(undefined as never, 'full')).resolves.toEqual([]);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const invalid: Array<[Partial<Session> | Record<string, unknown>, { maxSessions?: unknown }?]> = [
+      [{ userId: null }],
+      [{ userId: undefined }],
+      [{ userId: Number.NaN }],
+      [{ userId: Number.POSITIVE_INFINITY }],
+      [{ userId: { id: 1 } }],
+      [{ id: 42 }],
+      [{ type: null }],
+      [{ lockVersion: -1 }],
+      [{ lockVersion: 1.5 }],
+      [{ refreshExpiresAt: clock.now() + 0.5 }],
+      [{ refreshedAt: Number.NaN }],
+      [{ fingerprint: 7 }],
+      [{ extraPayload: { big: BigInt(1) } }],
+      [{ extraPayload: cyclic }],
+      [{}, { maxSessions: 0 }],
+      [{}, { maxSessions: -1 }],
+      [{}, { maxSessions: 2.5 }],
+      [{}, { maxSessions: Number.NaN }],
+      [{}, { maxSessions: '3' }],
+    ];
+    const monitor = await RedisCommandMonitor.start([server.port]);
+    try {
+      const commands = await monitor.record(async () => {
+        for (const [overrides, options] of invalid) {
+          const error = await store.upsert(session(overrides as Partial<Session>), options as never).catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(InvalidSessionError);
+          expect((error as InvalidSessionError).code).toBe('ERR_CHARON_INVALID_SESSION');
+        }
+      });
+      expect(commands).toEqual([]);
+    } finally {
+      await monitor.stop();
+    }
+    expect(await admin.keys('*')).toEqual([]);
+  });
+
+  it('finds nothing for user ids that cannot own sessions, without asking Redis', async () => {
+    const store = await makeStore();
+    const stored = session({ userId: 'null' });
+    await store.upsert(stored);
+    await store.upsert(session({ userId: 'undefined' }));
+    await store.upsert(session({ userId: 'NaN' }));
+    const monitor = await RedisCommandMonitor.start([server.port]);
+    try {
+      const commands = await monitor.record(async () => {
+        for (const userId of [null, undefined, Number.NaN, { id: 1 }, ['null']] as never[]) {
+          await expect(store.get(stored.id, userId, 'full')).resolves.toBeNull();
+          await expect(store.getAll(userId, 'full')).resolves.toEqual([]);
+          await expect(store.count(userId, 'full')).resolves.toBe(0);
+          await expect(store.delete(stored.id, userId, 'full')).resolves.toBeUndefined();
+          await expect(store.deleteAll(userId, 'full')).resolves.toBeUndefined();
+        }
+      });
+      expect(commands).toEqual([]);
+    } finally {
+      await monitor.stop();
+    }
+    expect(await store.count('null', 'full')).toBe(1);
   });
 });
 
