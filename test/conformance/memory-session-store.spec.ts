@@ -1,5 +1,5 @@
 import { MemorySessionStore } from '../../src/session-store/memory/memory-session-store';
-import { sessionStoreConformanceSuite } from './session-store.conformance';
+import { sessionStoreConformanceSuite } from '../../src/testing/session-store-conformance';
 
 sessionStoreConformanceSuite({
   name: 'MemorySessionStore',

@@ -1,5 +1,5 @@
 import { NullSessionStore } from '../../src/session-store/null/null-session-store';
-import { sessionStoreConformanceSuite } from './session-store.conformance';
+import { sessionStoreConformanceSuite } from '../../src/testing/session-store-conformance';
 
 sessionStoreConformanceSuite({
   name: 'NullSessionStore',

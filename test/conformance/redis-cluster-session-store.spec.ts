@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Cluster } from 'ioredis';
 import { RedisSessionStore } from '../../src/session-store/redis/redis-session-store';
 import { RedisTestCluster } from '../support/redis-cluster';
-import { sessionStoreConformanceSuite } from './session-store.conformance';
+import { sessionStoreConformanceSuite } from '../../src/testing/session-store-conformance';
 
 // A private 3-primary Redis Cluster shared by all tests through one given (not owned) Cluster connection;
 // a key prefix per test keeps every test's store empty.

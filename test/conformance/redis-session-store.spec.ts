@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { RedisSessionStore } from '../../src/session-store/redis/redis-session-store';
 import type { SessionStore } from '../../src/session-store/session-store';
 import { RedisTestServer } from '../support/redis-server';
-import { sessionStoreConformanceSuite } from './session-store.conformance';
+import { sessionStoreConformanceSuite } from '../../src/testing/session-store-conformance';
 
 // A private standalone redis-server; each test gets a flushed server and a store with its own connection.
 let server: RedisTestServer;

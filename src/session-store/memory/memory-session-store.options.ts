@@ -12,7 +12,9 @@ export interface MemorySessionStoreOptions {
   /**
    * Most sessions held at once (a positive integer); default {@link DEFAULT_MEMORY_STORE_MAX_SESSIONS}.
    * When the store is full, inserting a session first drops an expired one; if none has expired, it evicts the
-   * live session closest to its `refreshExpiresAt` (that user is logged out) and logs a warning.
+   * inserting user's own least recently refreshed session of the same type when the user holds any, else the live
+   * session closest to its `refreshExpiresAt` (that user is logged out), and logs a warning. So no single user can
+   * log the others out by logging in over and over.
    */
   maxSessions?: number;
   /** Source of "now". Default: the module's clock when built by {@link memorySessionStore}, else the wall clock. */

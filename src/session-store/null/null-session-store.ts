@@ -1,6 +1,7 @@
 import type { Session, UserId } from '../../session/session.model';
-import { SessionStore } from '../session-store';
+import { SessionStore, type ListUsersOptions, type SessionUpsertOptions, type UserListPage } from '../session-store';
 import type { SessionStoreFactory } from '../session-store-factory';
+import { assertStorableSession, listUsersLimit } from '../session-validation';
 
 /**
  * A store that stores nothing: fully stateless mode. Every write succeeds and is forgotten; `get` finds nothing.
@@ -20,8 +21,14 @@ export class NullSessionStore extends SessionStore {
     return null;
   }
 
-  /** Succeeds without storing anything, whatever the lockVersion (there is nothing to conflict with). */
-  async upsert(_session: Session): Promise<void> {}
+  /**
+   * Succeeds without storing anything, whatever the lockVersion (there is nothing to conflict with).
+   * Like every store, rejects with `InvalidSessionError` a session no store could keep, so such a bug shows in
+   * stateless mode too.
+   */
+  async upsert(session: Session, options?: SessionUpsertOptions): Promise<void> {
+    assertStorableSession(session, options);
+  }
 
   /** Succeeds; there is nothing to delete. */
   async delete(_sessionId: string, _userId: UserId, _type: string): Promise<void> {}
@@ -33,6 +40,17 @@ export class NullSessionStore extends SessionStore {
 
   /** Succeeds; there is nothing to delete. */
   async deleteAll(_userId: UserId, _type: string): Promise<void> {}
+
+  /** Always 0. */
+  override async count(_userId: UserId, _type: string): Promise<number> {
+    return 0;
+  }
+
+  /** Always an empty, final page. @throws CharonUsageError for a `limit` out of bounds, like every store. */
+  override async listUsers(_type: string, options: ListUsersOptions = {}): Promise<UserListPage> {
+    listUsersLimit(options.limit);
+    return { userIds: [], cursor: null };
+  }
 }
 
 /** The `store` option for stateless mode: `CharonModule.forRoot({ store: nullSessionStore() })`. See {@link NullSessionStore}. */

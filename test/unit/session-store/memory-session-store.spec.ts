@@ -3,9 +3,10 @@ import { CharonConfigError } from '../../../src/errors/charon-config.error';
 import type { Session } from '../../../src/session/session.model';
 import { MemorySessionStore, memorySessionStore } from '../../../src/session-store/memory/memory-session-store';
 import { DEFAULT_MEMORY_STORE_MAX_SESSIONS } from '../../../src/session-store/memory/memory-session-store.options';
+import type { UserListPage } from '../../../src/session-store/session-store';
 import type { SessionStoreFactoryContext } from '../../../src/session-store/session-store-factory';
 import { FixedClock } from '../../../src/testing/fixed-clock';
-import { buildSession } from '../../conformance/session-store.conformance';
+import { buildSession } from '../../../src/testing/session-store-conformance-support';
 
 function fakeLogger(): jest.Mocked<LoggerService> {
   return { log: jest.fn(), error: jest.fn(), warn: jest.fn() };
@@ -160,6 +161,130 @@ describe('MemorySessionStore', () => {
     });
   });
 
+  describe('eviction when full: no user can drive out the others', () => {
+    it("one user logging in 1,000 times into a full store evicts no other user's session", async () => {
+      const store = new MemorySessionStore({ clock, logger, maxSessions: 50 });
+      const attacker = 'attacker';
+      await store.upsert(expiringIn(10_000, { userId: attacker }));
+      // The others' sessions all expire before the attacker's, so "closest to expiry" alone would pick them.
+      const others = Array.from({ length: 49 }, (_, i) => expiringIn(100 + i));
+      for (const s of others) await store.upsert(s);
+
+      for (let i = 0; i < 1000; i++) await store.upsert(expiringIn(20_000, { userId: attacker }));
+
+      for (const s of others) await expect(store.get(s.id, s.userId, s.type)).resolves.not.toBeNull();
+      expect(await store.count(attacker, 'full')).toBe(1);
+      expect(store.stats).toEqual({ sessions: 50, indexKeys: 50, evictions: 1000 });
+    });
+
+    it("evicts the inserting user's least recently refreshed session of the type, not the one closest to expiry", async () => {
+      const store = new MemorySessionStore({ clock, logger, maxSessions: 4 });
+      const stale = expiringIn(1000, { userId: 'u', refreshedAt: clock.now() - 50 });
+      const fresh = expiringIn(500, { userId: 'u' });
+      const otherType = expiringIn(10, { userId: 'u', type: 'api_key', refreshedAt: clock.now() - 100 });
+      const someoneElse = expiringIn(20);
+      for (const s of [stale, fresh, otherType, someoneElse]) await store.upsert(s);
+
+      const newcomer = expiringIn(1000, { userId: 'u' });
+      await store.upsert(newcomer);
+
+      await expect(store.get(stale.id, 'u', 'full')).resolves.toBeNull();
+      for (const s of [fresh, otherType, someoneElse, newcomer]) {
+        await expect(store.get(s.id, s.userId, s.type)).resolves.not.toBeNull();
+      }
+      expect(store.stats.evictions).toBe(1);
+    });
+
+    it('a user without a session of the type evicts the live session closest to expiry', async () => {
+      const store = new MemorySessionStore({ clock, logger, maxSessions: 2 });
+      const soonest = expiringIn(50);
+      const later = expiringIn(100, { userId: 'u', type: 'api_key' });
+      await store.upsert(soonest);
+      await store.upsert(later);
+      await store.upsert(expiringIn(1000, { userId: 'u' }));
+      await expect(store.get(soonest.id, soonest.userId, soonest.type)).resolves.toBeNull();
+      await expect(store.get(later.id, 'u', 'api_key')).resolves.not.toBeNull();
+    });
+
+    it('fingerprint and per-user replacements free the slot before anyone is evicted', async () => {
+      const store = new MemorySessionStore({ clock, logger, maxSessions: 2 });
+      const other = expiringIn(50);
+      await store.upsert(other);
+      await store.upsert(expiringIn(1000, { userId: 'u', fingerprint: 'laptop' }));
+      await store.upsert(expiringIn(1000, { userId: 'u', fingerprint: 'laptop' }));
+      await store.upsert(expiringIn(1000, { userId: 'u' }), { maxSessions: 1 });
+      await expect(store.get(other.id, other.userId, other.type)).resolves.not.toBeNull();
+      expect(store.stats.evictions).toBe(0);
+    });
+  });
+
+  describe('count and listUsers bookkeeping', () => {
+    it('an update that shortens a session still lets it expire on time for count and listUsers', async () => {
+      const store = new MemorySessionStore({ clock, logger });
+      const s = expiringIn(1000, { userId: 'u' });
+      await store.upsert(s);
+      await store.upsert({ ...s, lockVersion: 1, refreshExpiresAt: clock.now() + 10 });
+      clock.advance(10);
+      await expect(store.count('u', 'full')).resolves.toBe(0);
+      await expect(store.listUsers('full')).resolves.toEqual({ userIds: [], cursor: null });
+    });
+
+    it('lists every user present for the whole listing exactly once while others log in and out', async () => {
+      const store = new MemorySessionStore({ clock, logger });
+      const stayers = Array.from({ length: 100 }, (_, i) => `stayer-${i}`);
+      const leavers = Array.from({ length: 200 }, (_, i) => `leaver-${i}`);
+      // Interleaved, so that logouts leave holes all over the listing order and force its compaction.
+      for (let i = 0; i < 100; i++) {
+        await store.upsert(session({ userId: stayers[i] }));
+        await store.upsert(session({ userId: leavers[2 * i] }));
+        await store.upsert(session({ userId: leavers[2 * i + 1] }));
+      }
+      const seen: Array<string | number> = [];
+      let cursor: string | null = null;
+      let round = 0;
+      do {
+        const page: UserListPage = await store.listUsers('full', { limit: 5, cursor: cursor ?? undefined });
+        seen.push(...page.userIds);
+        cursor = page.cursor;
+        for (let i = 0; i < 10 && round * 10 + i < leavers.length; i++) await store.deleteAll(leavers[round * 10 + i], 'full');
+        await store.upsert(session({ userId: `newcomer-${round++}` }));
+      } while (cursor !== null);
+
+      const seenStayers = seen.filter((id) => String(id).startsWith('stayer-'));
+      expect(seenStayers).toHaveLength(100);
+      expect(new Set(seenStayers)).toEqual(new Set(stayers));
+    });
+
+    it('a page examines a bounded number of users: many whose sessions expired give short pages, not long calls', async () => {
+      const store = new MemorySessionStore({ clock, logger });
+      for (let i = 0; i < 100; i++) await store.upsert(expiringIn(10, { userId: `gone-${i}` }));
+      await store.upsert(expiringIn(1000, { userId: 'last' }));
+      clock.advance(10);
+      const first = await store.listUsers('full', { limit: 2 });
+      expect(first).toEqual({ userIds: [], cursor: expect.any(String) });
+      let page = first;
+      const seen = [];
+      while (page.cursor !== null) {
+        page = await store.listUsers('full', { limit: 2, cursor: page.cursor });
+        seen.push(...page.userIds);
+      }
+      expect(seen).toEqual(['last']);
+    });
+
+    it.each(['', 'x', 'm', 'm!', 'M1', 12 as unknown as string])('refuses the cursor %p, which it never handed out', async (cursor) => {
+      const store = new MemorySessionStore({ clock, logger });
+      await expect(store.listUsers('full', { cursor })).rejects.toMatchObject({ code: 'ERR_CHARON_USAGE' });
+    });
+
+    it('leaves nothing behind once every user of a type is gone', async () => {
+      const store = new MemorySessionStore({ clock, logger });
+      for (let i = 0; i < 100; i++) await store.upsert(session({ userId: i }));
+      for (let i = 0; i < 100; i++) await store.deleteAll(i, 'full');
+      expect(store.stats).toEqual({ sessions: 0, indexKeys: 0, evictions: 0 });
+      await expect(store.listUsers('full')).resolves.toEqual({ userIds: [], cursor: null });
+    });
+  });
+
   describe('cleanup of expired sessions', () => {
     it('each write sweeps a bounded number of expired entries until all are gone, without reads', async () => {
       const store = new MemorySessionStore({ clock, logger });
@@ -184,7 +309,7 @@ describe('MemorySessionStore', () => {
       const s = expiringIn(10);
       await store.upsert(s);
       clock.advance(10);
-      await store.get(s.id, 'not even the owner', s.type);
+      await store.get(s.id, s.userId, s.type);
       expect(store.stats).toEqual({ sessions: 0, indexKeys: 0, evictions: 0 });
     });
 
@@ -275,11 +400,14 @@ describe('MemorySessionStore', () => {
     });
   });
 
-  it('rejects a session whose refreshExpiresAt is not a finite number, storing nothing', async () => {
+  it('rejects a session it cannot store with InvalidSessionError, storing nothing and sweeping nothing', async () => {
     const store = new MemorySessionStore({ clock, logger });
+    const expired = expiringIn(10);
+    await store.upsert(expired);
+    clock.advance(10);
     for (const refreshExpiresAt of [Number.NaN, Number.POSITIVE_INFINITY, '123' as unknown as number]) {
-      await expect(store.upsert(session({ refreshExpiresAt }))).rejects.toThrow(TypeError);
+      await expect(store.upsert(session({ refreshExpiresAt }))).rejects.toMatchObject({ code: 'ERR_CHARON_INVALID_SESSION' });
     }
-    expect(store.size).toBe(0);
+    expect(store.stats).toEqual({ sessions: 1, indexKeys: 1, evictions: 0 });
   });
 });
