@@ -41,8 +41,8 @@ export function listingCases(t: ConformanceContext): void {
       await store.delete(deleted.id, userId, 'full');
       assert.equal(await store.count(userId, 'full'), 2);
       clock.advance(60);
-      assert.equal(await store.get(short.id, userId, 'full'), null);
       assert.equal(await store.count(userId, 'full'), 1);
+      assert.equal(await store.get(short.id, userId, 'full'), null);
       await store.deleteAll(userId, 'full');
       assert.equal(await store.count(userId, 'full'), 0);
     });
