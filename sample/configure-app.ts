@@ -1,18 +1,17 @@
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { BodyParserErrorFilter } from './body-parser-error.filter';
-
-/** Body limit of the sample: logins are small. Larger bodies get 413. */
-const BODY_LIMIT = '16kb';
+import { useJsonBody } from './json-body';
 
 /**
- * The app-wide setup main.ts and the tests share: JSON bodies only (a plain HTML form can't log anyone in), and
- * strict validation (unknown fields rejected).
+ * The app-wide setup main.ts and the tests share: bounded JSON bodies only, strict validation (unknown fields
+ * rejected), and no response metadata the routes don't need.
  */
 export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
-  express.useBodyParser('json', { limit: BODY_LIMIT });
-  app.useGlobalFilters(new BodyParserErrorFilter(app.get(HttpAdapterHost)));
+  useJsonBody(express);
+  // Every response here is private and per-user: an ETag only invites caches and conditional requests to keep
+  // token responses around (those also say `Cache-Control: no-store`).
+  express.set('etag', false);
+  express.disable('x-powered-by');
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }));
 }

@@ -3,6 +3,8 @@ import {
   CharonCookieInterceptor,
   CurrentTokenPayload,
   CurrentUserId,
+  LoadSession,
+  LogoutGuard,
   RefreshTokenGuard,
   SessionGuard,
   SessionService,
@@ -35,7 +37,8 @@ export class AuthController {
   async login(@Body() body: LoginDto, @Req() request: HttpRequestLike) {
     const user = await this.users.verifyCredentials(body.username, body.password);
     if (!user) throw new UnauthorizedException('invalid username or password');
-    return loginResponse(await this.sessions.create(request, { userId: user.id, tokenTransport: body.tokenTransport ?? 'bearer' }));
+    const { tokenTransport = 'bearer', deviceId } = body;
+    return loginResponse(await this.sessions.create(request, { userId: user.id, tokenTransport, fingerprint: deviceId }));
   }
 
   @Post('refresh')
@@ -45,8 +48,10 @@ export class AuthController {
     return loginResponse(await this.sessions.refresh(request));
   }
 
+  // Session management loads the session, so an access token outliving its logout (a stolen one) lists nothing.
   @Get('sessions')
   @UseGuards(SessionGuard)
+  @LoadSession()
   async list(@CurrentUserId() userId: UserId, @CurrentTokenPayload('sid') currentId: string) {
     const sessions = await this.sessions.getAll(userId);
     // The listing omits userId: it is the caller's own.
@@ -56,9 +61,10 @@ export class AuthController {
     });
   }
 
+  // LogoutGuard takes the refresh token when the access token is gone, so an expired access cookie can't block a logout.
   @Delete('session')
   @HttpCode(204)
-  @UseGuards(SessionGuard)
+  @UseGuards(LogoutGuard)
   async logout(@Req() request: HttpRequestLike): Promise<void> {
     await this.sessions.deleteCurrent(request);
   }
@@ -66,6 +72,7 @@ export class AuthController {
   @Delete('sessions')
   @HttpCode(204)
   @UseGuards(SessionGuard)
+  @LoadSession()
   async logoutEverywhere(@Req() request: HttpRequestLike, @CurrentUserId() userId: UserId): Promise<void> {
     await this.sessions.deleteAll(userId);
     this.sessions.clearTokenCookies(request);

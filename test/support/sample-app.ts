@@ -1,4 +1,4 @@
-import { Logger, type INestApplication } from '@nestjs/common';
+import { Logger, type INestApplication, type LoggerService, type LogLevel } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { CharonConfig, Clock, MemorySessionStore, SessionStore } from 'nestjs-charon';
 import { redisSessionStore } from 'nestjs-charon/redis';
@@ -20,6 +20,10 @@ export interface SampleAppOptions {
   realStore?: boolean;
   /** The clock to use; a new FixedClock at the current time by default. */
   clock?: FixedClock;
+  /** Where the app logs. Default: errors only, to the console. */
+  logger?: LoggerService | LogLevel[];
+  /** Runs after the sample's own setup and before `init()`: routes added here come before Nest's 404 handler. */
+  configure?: (app: INestApplication) => void;
 }
 
 /**
@@ -48,8 +52,9 @@ export async function startSampleApp(env: Record<string, string | undefined> = {
           ),
       });
     }
-    const app = (await builder.compile()).createNestApplication({ bodyParser: false, logger: ['error'] });
+    const app = (await builder.compile()).createNestApplication({ bodyParser: false, logger: options.logger ?? ['error'] });
     configureApp(app);
+    options.configure?.(app);
     await app.init();
     const store = app.get(SessionStore);
     return { app, clock, store: store instanceof BarrierSessionStore ? store : undefined, server: app.getHttpServer() };
