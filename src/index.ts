@@ -63,6 +63,31 @@ export { CurrentSession, CurrentUserId, CurrentTokenPayload, CurrentTokenTranspo
 export { CharonCookieInterceptor } from './interceptors/charon-cookie.interceptor';
 export type { CharonRequestState, HttpRequestLike } from './internal/http-request';
 
+// Lookup-key sessions (opaque credentials such as API keys); the Redis store is in `nestjs-charon/redis`
+export { LookupKeyService, type CreateLookupKeyOptions, type CreatedLookupKey, type LookupKeyVerification } from './lookup-key/lookup-key.service';
+export { LookupKeyGuard } from './lookup-key/lookup-key.guard';
+export { SessionOrLookupKeyGuard } from './lookup-key/session-or-lookup-key.guard';
+export { CurrentLookupKey, type AuthenticatedLookupKey } from './lookup-key/lookup-key.decorators';
+export { LookupKeyStore, type LookupKeyInsertOptions } from './lookup-key/lookup-key-store';
+export type { LookupKeyStoreFactory, LookupKeyStoreFactoryContext, LookupKeyStoreOption } from './lookup-key/lookup-key-store-factory';
+export {
+  MemoryLookupKeyStore,
+  memoryLookupKeyStore,
+  DEFAULT_MEMORY_LOOKUP_KEY_STORE_MAX_RECORDS,
+  type MemoryLookupKeyStoreOptions,
+} from './lookup-key/memory/memory-lookup-key-store';
+export { LookupKeyConfig } from './lookup-key/lookup-key-config';
+export { LOOKUP_KEY_DEFAULTS, type LookupKeyKeysetOptions, type LookupKeyOptions } from './lookup-key/lookup-key.options';
+export {
+  LookupKeyKeyset,
+  lookupKeyHmacPurpose,
+  LOOKUP_KEY_SHARD_PURPOSE,
+  MIN_LOOKUP_KEY_HMAC_KEY_BYTES,
+  type LookupKeyKeysetKeys,
+} from './lookup-key/lookup-key-keyset';
+export { LookupKeyCredentials, LOOKUP_KEY_SECRET_BYTES } from './lookup-key/lookup-key-credential';
+export type { LookupKeyCandidate, LookupKeyMatch, LookupKeyQuery, LookupKeyRecord, NewLookupKeyRecord } from './lookup-key/lookup-key.model';
+
 // Errors
 export { CharonError, type CharonErrorCode } from './errors/charon.error';
 export { AuthenticationError, type AuthenticationFailureReason } from './errors/authentication.error';
@@ -79,3 +104,4 @@ export { CharonExceptionFilter } from './errors/charon-exception.filter';
 
 // Telemetry
 export { CHARON_CHANNELS, type SessionEventMessage, type TokenEventMessage } from './telemetry/charon-telemetry';
+export { LOOKUP_KEY_CHANNELS, type LookupKeyCheckMessage, type LookupKeyEventMessage } from './telemetry/lookup-key-telemetry';

@@ -12,3 +12,6 @@ export {
   type RedisSessionStoreOptions,
 } from './session-store/redis/redis-session-store.options';
 export { REDIS_FUNCTIONS_LIBRARY, REDIS_FUNCTIONS_VERSION } from './session-store/redis/redis-session-functions';
+export { RedisLookupKeyStore, redisLookupKeyStore } from './lookup-key/redis/redis-lookup-key-store';
+export { REDIS_LOOKUP_KEY_SIGNING_PURPOSE, type RedisLookupKeyStoreOptions } from './lookup-key/redis/redis-lookup-key-store.options';
+export { REDIS_LOOKUP_KEY_FUNCTIONS_LIBRARY, REDIS_LOOKUP_KEY_FUNCTIONS_VERSION } from './lookup-key/redis/redis-lookup-key-functions';

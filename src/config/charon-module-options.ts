@@ -1,3 +1,4 @@
+import type { LookupKeyOptions } from '../lookup-key/lookup-key.options';
 import type { JwtKeyset } from '../tokens/jwt/jwt-keyset';
 import type { SessionStoreOption } from '../session-store/session-store-factory';
 import type { CookieAttributes } from './cookie-attributes';
@@ -109,4 +110,9 @@ export interface CharonModuleOptions {
    * Routes can override it with `@LoadSession()`. Default: `false`.
    */
   loadSessionByDefault?: boolean;
+  /**
+   * Lookup-key sessions (opaque credentials such as API keys, see `LookupKeyService`): store, HMAC keyset, lifetime,
+   * cookie name. Default: the memory store, one keyset version derived from the base secret, 30-day credentials.
+   */
+  lookupKeys?: LookupKeyOptions;
 }

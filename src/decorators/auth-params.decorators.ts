@@ -14,8 +14,14 @@ function stateOf(context: ExecutionContext) {
  */
 export const CurrentSession = createParamDecorator((_data: unknown, context: ExecutionContext) => stateOf(context)?.session);
 
-/** The `sub` claim of the verified token: the user id, string or number as given at login. */
-export const CurrentUserId = createParamDecorator((_data: unknown, context: ExecutionContext) => stateOf(context)?.payload?.sub);
+/**
+ * The authenticated user id, string or number as given at login: the verified token's `sub` claim, or the user of
+ * the lookup-key credential `LookupKeyGuard` accepted.
+ */
+export const CurrentUserId = createParamDecorator((_data: unknown, context: ExecutionContext) => {
+  const state = stateOf(context);
+  return state?.payload?.sub ?? state?.lookupKey?.userId;
+});
 
 /**
  * The verified token's payload, or one claim of it: `@CurrentTokenPayload() payload: TokenPayload`,

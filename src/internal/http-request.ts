@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/clock';
-import type { Session, TokenTransport } from '../session/session.model';
+import type { Session, TokenTransport, UserId } from '../session/session.model';
 import type { TokenPayload } from '../tokens/token-factory';
 
 /** The slice of an Express or Fastify request nestjs-charon reads; nothing platform-specific. */
@@ -21,6 +21,8 @@ export interface CharonRequestState {
   tokenTransport?: TokenTransport;
   /** The session, when a guard loaded it. */
   session?: Session;
+  /** The lookup-key record a `LookupKeyGuard` accepted: its id and user (lookup-key requests carry no token payload). */
+  lookupKey?: { recordId: string; userId: UserId };
   /** Set by CharonCookieInterceptor when it wraps the route: cookies left here will reach the response. */
   cookieInterceptorAttached?: true;
   /** Set-Cookie values for the response, written by CharonCookieInterceptor. */

@@ -9,6 +9,7 @@ import { LogoutGuard } from '../guards/logout.guard';
 import { RefreshTokenGuard } from '../guards/refresh-token.guard';
 import { SessionGuard } from '../guards/session.guard';
 import { CharonCookieInterceptor } from '../interceptors/charon-cookie.interceptor';
+import { LOOKUP_KEY_EXPORTS, lookupKeyProviders } from '../lookup-key/lookup-key.providers';
 import { SessionService } from '../session/session.service';
 import { SessionStore } from '../session-store/session-store';
 import { TokenFactory } from '../tokens/token-factory';
@@ -28,8 +29,9 @@ const RESOLVED_CHARON = Symbol('nestjs-charon:resolved');
  * ```
  * or `CharonModule.forRootAsync({ imports, inject, useFactory })`. Provides {@link SessionService},
  * {@link SessionGuard}, {@link RefreshTokenGuard}, {@link LogoutGuard}, {@link CharonCookieInterceptor} (apply it to the auth controller),
- * {@link SessionStore}, {@link TokenFactory}, {@link CharonConfig} and {@link Clock}, and registers
- * {@link CharonExceptionFilter} app-wide.
+ * {@link SessionStore}, {@link TokenFactory}, {@link CharonConfig} and {@link Clock}, the lookup-key session
+ * providers (`LookupKeyService`, `LookupKeyGuard`, `SessionOrLookupKeyGuard`, `LookupKeyStore`, `LookupKeyConfig`),
+ * and registers {@link CharonExceptionFilter} app-wide.
  * Each provider can be replaced in tests with `overrideProvider`.
  */
 @Module({
@@ -49,7 +51,8 @@ const RESOLVED_CHARON = Symbol('nestjs-charon:resolved');
     LogoutGuard,
     CharonCookieInterceptor,
     { provide: APP_FILTER, useClass: CharonExceptionFilter },
+    ...lookupKeyProviders,
   ],
-  exports: [CharonConfig, TokenFactory, Clock, SessionStore, SessionService, SessionGuard, RefreshTokenGuard, LogoutGuard, CharonCookieInterceptor],
+  exports: [CharonConfig, TokenFactory, Clock, SessionStore, SessionService, SessionGuard, RefreshTokenGuard, LogoutGuard, CharonCookieInterceptor, ...LOOKUP_KEY_EXPORTS],
 })
 export class CharonModule extends CharonConfigurableModule {}

@@ -7,3 +7,8 @@ export {
   type SessionStoreConformanceRunner,
   type SessionStoreConformanceTarget,
 } from './session-store-conformance';
+export {
+  lookupKeyStoreConformanceSuite,
+  type LookupKeyStoreConformanceRunner,
+  type LookupKeyStoreConformanceTarget,
+} from './lookup-key-store-conformance';

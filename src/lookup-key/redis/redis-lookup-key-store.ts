@@ -1,0 +1,330 @@
+import { Logger, type LoggerService, type OnModuleInit } from '@nestjs/common';
+import type { Cluster, Redis } from 'ioredis';
+import { CharonConfigError } from '../../errors/charon-config.error';
+import { InvalidSessionError } from '../../errors/invalid-session.error';
+import { SessionConflictError } from '../../errors/session-conflict.error';
+import { SessionStorageError } from '../../errors/session-storage.error';
+import { isValidUserId, type UserId } from '../../session/session.model';
+import { OperationDeadlines } from '../../session-store/redis/operation-deadlines';
+import { RedisSessionStore } from '../../session-store/redis/redis-session-store';
+import {
+  DEFAULT_REDIS_KEY_PREFIX,
+  DEFAULT_REDIS_OPERATION_TIMEOUT_MS,
+  DEFAULT_REDIS_STARTUP_TIMEOUT_MS,
+} from '../../session-store/redis/redis-session-store.options';
+import type { LookupKeyCandidate, LookupKeyMatch, LookupKeyQuery, LookupKeyRecord, NewLookupKeyRecord } from '../lookup-key.model';
+import { LookupKeyStore, type LookupKeyInsertOptions } from '../lookup-key-store';
+import type { LookupKeyStoreFactory } from '../lookup-key-store-factory';
+import { newRecordProblem } from '../lookup-key-validation';
+import { decodeIndexEntry, encodeIndexEntry, indexKey, LookupKeyRecordCodec, shardKey, VALID_SHARD } from './redis-lookup-key-codec';
+import {
+  LookupKeyInsertResult,
+  REDIS_LOOKUP_KEY_FUNCTION_NAMES as FN,
+  REDIS_LOOKUP_KEY_FUNCTIONS_LIBRARY,
+  REDIS_LOOKUP_KEY_FUNCTIONS_SOURCE,
+} from './redis-lookup-key-functions';
+import { REDIS_LOOKUP_KEY_SIGNING_PURPOSE, type RedisLookupKeyStoreOptions } from './redis-lookup-key-store.options';
+
+type RedisClient = Redis | Cluster;
+
+const MIN_SIGNING_KEY_BYTES = 32;
+
+/** Redis lost the functions (restart without persistence, FUNCTION FLUSH, failover to a node without them). */
+function isMissingFunction(error: unknown): boolean {
+  return error instanceof Error && error.message.includes('Function not found');
+}
+
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.length > 200 ? `${message.slice(0, 200)}...` : message;
+}
+
+/**
+ * Lookup-key records in Redis (>= 7.0), standalone or Cluster.
+ *
+ * Layout (see the function library for the value formats): records live in shard hashes
+ * `<prefix>{lk.<shard>}:lookup-key-shard`, one per shard tag (65 536 of them, spread over every Cluster slot), each
+ * holding the records whose secrets have that tag, by id and by lookup key; every user has an index hash
+ * `<prefix>{<user tag>}:lookup-keys` of their live records for listing and bulk revocation. Every key expires with
+ * the latest record written into it.
+ *
+ * Round trips: `find` is one FCALL_RO on the secret's shard (every candidate version is in it); `insert` is two
+ * (shard, then the user's index, which also enforces `maxPerUser`); `rekey` one; `revoke` three (read the index
+ * entry, revoke in the shard, drop the index entry); `revokeAll` and `list` read the index once.
+ *
+ * Shard and index are in different slots, so nothing spans both atomically; the order of the steps keeps every
+ * intermediate state safe: a record is inserted in its shard before its index entry (a crash in between leaves a
+ * record whose credential was never handed out), and revoked in its shard before its index entry goes.
+ */
+export class RedisLookupKeyStore extends LookupKeyStore implements OnModuleInit {
+  readonly client: RedisClient;
+  readonly keyPrefix: string;
+  private readonly codec: LookupKeyRecordCodec;
+  private readonly deadlines: OperationDeadlines;
+  private readonly operationTimeoutMs: number;
+  private readonly startupTimeoutMs: number;
+  private readonly logger: LoggerService;
+  private initialization: Promise<void> | undefined;
+  private functionLoad: Promise<void> | undefined;
+
+  /** @throws CharonConfigError listing every problem with `options`. */
+  constructor(options: RedisLookupKeyStoreOptions) {
+    super();
+    const problems: string[] = [];
+    if (!options.client) problems.push('redis lookup-key store: `client` is required (redisLookupKeyStore() shares the session store\'s)');
+    const keyPrefix = options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX;
+    if (typeof keyPrefix !== 'string' || /[{}]/.test(keyPrefix)) problems.push('redis lookup-key store: keyPrefix must be a string without "{" or "}"');
+    for (const name of ['operationTimeoutMs', 'startupTimeoutMs'] as const) {
+      const value = options[name];
+      if (value !== undefined && !(Number.isFinite(value) && value > 0)) problems.push(`redis lookup-key store: ${name} must be a positive number of milliseconds`);
+    }
+    let keyLength = -1;
+    try {
+      keyLength = options.getSigningKey?.()?.length ?? -1;
+    } catch {
+      // reported below
+    }
+    if (!(keyLength >= MIN_SIGNING_KEY_BYTES)) problems.push(`redis lookup-key store: getSigningKey must return a key of at least ${MIN_SIGNING_KEY_BYTES} bytes`);
+    if (problems.length > 0) throw new CharonConfigError(problems);
+    this.client = options.client!;
+    this.keyPrefix = keyPrefix;
+    this.codec = new LookupKeyRecordCodec(options.getSigningKey!);
+    this.operationTimeoutMs = options.operationTimeoutMs ?? DEFAULT_REDIS_OPERATION_TIMEOUT_MS;
+    this.startupTimeoutMs = options.startupTimeoutMs ?? DEFAULT_REDIS_STARTUP_TIMEOUT_MS;
+    this.deadlines = new OperationDeadlines(this.operationTimeoutMs);
+    this.logger = options.logger ?? new Logger(RedisLookupKeyStore.name);
+  }
+
+  /**
+   * Waits for the connection and loads the function library on every primary. Idempotent; the factory and
+   * `onModuleInit` call it. @throws SessionStorageError when that fails within `startupTimeoutMs`.
+   */
+  init(): Promise<void> {
+    this.initialization ??= this.start().catch((error: unknown) => {
+      this.initialization = undefined;
+      throw error;
+    });
+    return this.initialization;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.init();
+  }
+
+  insert(record: NewLookupKeyRecord, now: number, options: LookupKeyInsertOptions = {}): Promise<boolean> {
+    const problem = newRecordProblem(record) ?? (VALID_SHARD.test(record.shard) ? undefined : 'record.shard must be a short tag of [A-Za-z0-9_.-]');
+    if (problem !== undefined) return Promise.reject(new InvalidSessionError(problem));
+    const shard = shardKey(this.keyPrefix, record.shard);
+    const args = [record.id, record.key.lookupKey, this.codec.encode(record, record.key), record.expiresAt, now];
+    return this.run('insert', () => this.client.fcall(FN.shardInsert, 1, shard, ...args), async (reply) => {
+      if (reply === LookupKeyInsertResult.Exists) throw new SessionConflictError('a lookup-key record with this id or lookup key exists');
+      if (reply !== LookupKeyInsertResult.Ok) throw this.unexpectedReply('insert');
+      if (record.expiresAt <= now) return true;
+      let added: unknown;
+      try {
+        added = await this.run('insert', () =>
+          this.client.fcall(FN.indexAdd, 1, indexKey(this.keyPrefix, record.userId), record.id, encodeIndexEntry(record, record.shard), record.expiresAt, now, options.maxPerUser ?? ''),
+        );
+      } catch (error) {
+        // The index may or may not have taken the entry: revoke, so that whatever it lists is dead.
+        await this.revokeInShard(record.shard, record.id, now).catch(() => undefined);
+        throw error;
+      }
+      if (added === LookupKeyInsertResult.Ok) return true;
+      // Over the cap: take the record out again. Its id and credential were never handed out, so no tombstone.
+      await this.run('insert', () => this.client.fcall(FN.shardRemove, 1, shard, record.id));
+      if (added === LookupKeyInsertResult.Limit) return false;
+      throw this.unexpectedReply('insert');
+    });
+  }
+
+  find(query: LookupKeyQuery, now: number): Promise<LookupKeyMatch | null> {
+    const candidates = Array.isArray(query?.candidates) ? query.candidates.filter((c) => typeof c?.lookupKey === 'string') : [];
+    if (candidates.length === 0 || typeof query.shard !== 'string' || !VALID_SHARD.test(query.shard)) return Promise.resolve(null);
+    const key = shardKey(this.keyPrefix, query.shard);
+    return this.run('find', () => this.client.fcall_ro(FN.shardFind, 1, key, now, ...candidates.map((c) => c.lookupKey)), (reply) => {
+      if (reply === null) return null;
+      if (typeof reply !== 'string') throw this.unexpectedReply('find');
+      const decoded = this.codec.decode(reply);
+      if (decoded === undefined) {
+        this.logger.warn(`Redis lookup-key store: ignored a record in ${key} whose signature or fields do not check out (written without the current signing key?)`);
+        return null;
+      }
+      return decoded.record.expiresAt > now ? decoded : null;
+    });
+  }
+
+  rekey(id: string, shard: string, from: LookupKeyCandidate, to: LookupKeyCandidate, now: number): Promise<boolean> {
+    if (typeof id !== 'string' || typeof shard !== 'string' || !VALID_SHARD.test(shard)) return Promise.resolve(false);
+    const key = shardKey(this.keyPrefix, shard);
+    // The new value is signed for the new lookup key; the function writes it only if the record is still live
+    // under `from`, so it can never replace a revoked one.
+    return this.find({ shard, candidates: [from] }, now).then((match) => {
+      if (match === null || match.record.id !== id) return false;
+      const value = this.codec.encode(match.record, to);
+      return this.run('rekey', () => this.client.fcall(FN.shardRekey, 1, key, id, from.lookupKey, to.lookupKey, value, now), (reply) => reply === 1);
+    });
+  }
+
+  revoke(id: string, userId: UserId, now: number): Promise<boolean> {
+    if (typeof id !== 'string' || !isValidUserId(userId)) return Promise.resolve(false);
+    const index = indexKey(this.keyPrefix, userId);
+    return this.run('revoke', () => this.client.hget(index, id), async (value) => {
+      const entry = decodeIndexEntry(value);
+      if (entry === undefined || entry.record.id !== id) return false;
+      const revoked = await this.revokeInShard(entry.shard, id, now);
+      await this.run('revoke', () => this.client.hdel(index, id));
+      return revoked;
+    });
+  }
+
+  revokeAll(userId: UserId, now: number): Promise<number> {
+    if (!isValidUserId(userId)) return Promise.resolve(0);
+    const index = indexKey(this.keyPrefix, userId);
+    return this.run('revokeAll', () => this.client.hgetall(index), async (entries) => {
+      const found = Object.entries(entries ?? {}).flatMap(([id, value]) => {
+        const entry = decodeIndexEntry(value);
+        return entry && entry.record.id === id ? [entry] : [];
+      });
+      if (found.length === 0) return 0;
+      const revoked = await Promise.all(found.map(({ shard, record }) => this.revokeInShard(shard, record.id, now)));
+      // Only the entries revoked here: a record inserted meanwhile keeps its entry (and so stays revocable).
+      await this.run('revokeAll', () => this.client.hdel(index, ...found.map(({ record }) => record.id)));
+      return revoked.filter(Boolean).length;
+    });
+  }
+
+  list(userId: UserId, now: number): Promise<LookupKeyRecord[]> {
+    if (!isValidUserId(userId)) return Promise.resolve([]);
+    return this.run('list', () => this.client.hvals(indexKey(this.keyPrefix, userId)), (values) => {
+      if (!Array.isArray(values)) throw this.unexpectedReply('list');
+      const records: LookupKeyRecord[] = [];
+      for (const value of values) {
+        const entry = decodeIndexEntry(value);
+        if (entry && entry.record.expiresAt > now) records.push(entry.record);
+      }
+      return records;
+    });
+  }
+
+  private revokeInShard(shard: string, id: string, now: number): Promise<boolean> {
+    if (!VALID_SHARD.test(shard)) return Promise.resolve(false);
+    return this.run('revoke', () => this.client.fcall(FN.shardRevoke, 1, shardKey(this.keyPrefix, shard), id, now), (reply) => reply === 1);
+  }
+
+  private async start(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        (async () => {
+          await this.whenReady();
+          await this.loadFunctions('start');
+        })(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no success within startupTimeoutMs (${this.startupTimeoutMs} ms)`)), this.startupTimeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      throw new SessionStorageError(`Redis lookup-key store: could not start: ${describe(error)}. Check that Redis is 7.0 or newer and that its user may run FUNCTION LOAD`, {
+        cause: error,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Resolves once the connection is ready (connecting a lazy one); the caller's timeout bounds the wait. */
+  private async whenReady(): Promise<void> {
+    const client = this.client;
+    if (client.status === 'ready') return;
+    if (client.status === 'end') throw new Error('the Redis connection is closed');
+    if (client.status === 'wait') client.connect().catch(() => undefined);
+    await new Promise<void>((resolve) => client.once('ready', () => resolve()));
+  }
+
+  /** Loads the library on Redis, or on every primary of a Cluster. Concurrent callers share one load. */
+  private loadFunctions(reason: 'start' | 'reload'): Promise<void> {
+    if (this.functionLoad) return this.functionLoad;
+    if (reason === 'reload') this.logger.warn('Redis lookup-key store: Redis lost the lookup-key functions; loading them again');
+    const client = this.client;
+    const targets: Redis[] = client.isCluster ? (client as Cluster).nodes('master') : [client as Redis];
+    this.functionLoad = (async () => {
+      if (targets.length === 0) throw new Error('the cluster has no known primary nodes');
+      const results = await Promise.allSettled(
+        targets.map(async (node) => {
+          const reply = await node.call('FUNCTION', 'LOAD', 'REPLACE', REDIS_LOOKUP_KEY_FUNCTIONS_SOURCE);
+          if (reply !== REDIS_LOOKUP_KEY_FUNCTIONS_LIBRARY) throw new Error(`unexpected reply to FUNCTION LOAD: ${String(reply)}`);
+        }),
+      );
+      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      // As in the session store: every primary at start; on a reload, one unreachable primary fails only its calls.
+      if (failure && (reason === 'start' || results.every((r) => r.status === 'rejected'))) throw failure.reason;
+    })().finally(() => {
+      this.functionLoad = undefined;
+    });
+    return this.functionLoad;
+  }
+
+  /**
+   * Settles with `interpret(reply)` of `work()` (one round trip) under the operation deadline, retrying once after
+   * reloading the functions if Redis lost them; failures become {@link SessionStorageError}.
+   */
+  private run<T, R = T>(operation: string, work: () => Promise<T>, interpret: (reply: T) => R | Promise<R> = (reply) => reply as unknown as R): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      const deadline = this.deadlines.start(() =>
+        reject(new SessionStorageError(`Redis lookup-key store: ${operation} timed out after ${this.operationTimeoutMs} ms`)),
+      );
+      const fail = (error: unknown): void => {
+        if (!this.deadlines.settle(deadline)) return;
+        reject(new SessionStorageError(`Redis lookup-key store: ${operation} failed: ${describe(error)}`, { cause: error }));
+      };
+      work()
+        .catch((error: unknown) => (isMissingFunction(error) ? this.loadFunctions('reload').then(work) : Promise.reject(error)))
+        .then((reply) => {
+          if (!this.deadlines.settle(deadline)) return;
+          // Later steps of the operation run under their own deadlines; their errors pass through as they are.
+          Promise.resolve()
+            .then(() => interpret(reply))
+            .then(resolve, reject);
+        }, fail);
+    });
+  }
+
+  private unexpectedReply(operation: string): SessionStorageError {
+    return new SessionStorageError(`Redis lookup-key store: ${operation} got an unexpected reply from Redis`);
+  }
+}
+
+/**
+ * The `lookupKeys.store` option for Redis:
+ *
+ * ```ts
+ * CharonModule.forRoot({ ..., store: redisSessionStore({ url }), lookupKeys: { store: redisLookupKeyStore() } })
+ * ```
+ * Without `client` it shares the Redis session store's connection and key prefix (the session store must then be a
+ * `RedisSessionStore`). The record signing key is derived from the base secret unless `getSigningKey` is given.
+ * Functions are loaded at startup, so a Redis that cannot run them fails the start, not the first request.
+ */
+export function redisLookupKeyStore(options: RedisLookupKeyStoreOptions = {}): LookupKeyStoreFactory {
+  return async (context) => {
+    let { client, keyPrefix } = options;
+    if (!client) {
+      const sessions = context.sessionStore;
+      if (!(sessions instanceof RedisSessionStore)) {
+        throw new CharonConfigError([
+          'redisLookupKeyStore() without `client` shares the Redis session store\'s connection, but the session store is not a RedisSessionStore: pass `client` (an ioredis Redis or Cluster)',
+        ]);
+      }
+      client = sessions.client;
+      keyPrefix ??= sessions.keyPrefix;
+    }
+    let getSigningKey = options.getSigningKey;
+    if (!getSigningKey) {
+      const key = context.deriveKey(REDIS_LOOKUP_KEY_SIGNING_PURPOSE);
+      getSigningKey = () => key;
+    }
+    const store = new RedisLookupKeyStore({ ...options, client, keyPrefix, getSigningKey, logger: options.logger ?? context.logger });
+    await store.init();
+    return store;
+  };
+}
