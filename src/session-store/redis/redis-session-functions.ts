@@ -36,6 +36,11 @@ const HDEL_BATCH = 1000;
 export const LIST_SCAN_FACTOR = 10;
 const LIST_MIN_SCAN = 100;
 
+/** Lua table entries `[<byte>] = <value>` of the base64url digits. */
+const BASE64URL_DIGITS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_']
+  .map((digit, value) => `[${digit.charCodeAt(0)}] = ${value}`)
+  .join(', ');
+
 /**
  * Library body; `__PREFIX__` becomes the versioned function-name prefix. "now" always comes from the caller (the
  * app's clock), never from Redis TIME: the app decides what is expired, and its tests can move time.
@@ -178,19 +183,50 @@ local function count(keys, args)
   return live
 end
 
+-- Whether the hash at key holds a live value; false for a key of another type that matched the pattern.
 local function has_live(key, now)
-  for _, value in ipairs(redis.call('HVALS', key)) do
+  local values = redis.pcall('HVALS', key)
+  if values.err then return false end
+  for _, value in ipairs(values) do
     local _, expires_at = header(value)
     if expires_at and expires_at > now then return true end
   end
   return false
 end
 
--- No KEYS: it SCANs this node. ARGV: SCAN cursor, MATCH pattern, wanted, now. Scans until it found wanted keys of
--- hashes with a live session, the scan ended, or its budget is spent; replies {next cursor, keys} (maybe a few
--- more keys than wanted: SCAN steps cannot be split).
+-- Byte -> value of each base64url digit (a literal: the standard libraries are not available while a library loads).
+local BASE64URL = { ${BASE64URL_DIGITS} }
+
+-- The bytes that base64url text (no padding) stands for, or nil for other text.
+local function from_base64url(text)
+  local bytes, bits, width = {}, 0, 0
+  for i = 1, #text do
+    local digit = BASE64URL[string.byte(text, i)]
+    if not digit then return nil end
+    bits, width = bits * 64 + digit, width + 6
+    if width >= 8 then
+      width = width - 8
+      local byte = math.floor(bits / 2 ^ width)
+      bytes[#bytes + 1] = string.char(byte)
+      bits = bits - byte * 2 ^ width
+    end
+  end
+  return table.concat(bytes)
+end
+
+-- Whether key holds sessions of the type: its tag decodes to a JSON array that ends with ,<type as JSON>]. A JSON
+-- string never holds an unescaped quote, so this is the last element exactly. (Node checks the whole tag again.)
+local function of_type(key, type_suffix)
+  local tag = string.match(key, '{([%w_%-]+)}:sessions$')
+  local pair = tag and from_base64url(tag)
+  return pair ~= nil and #pair > #type_suffix and string.sub(pair, -#type_suffix) == type_suffix
+end
+
+-- No KEYS: it SCANs this node. ARGV: SCAN cursor, MATCH pattern, session type as JSON, wanted, now. Scans until it
+-- found wanted hashes of the type holding a live session, the scan ended, or its budget is spent; replies
+-- {next cursor, keys} (maybe a few more keys than wanted: SCAN steps cannot be split).
 local function live_keys(_, args)
-  local cursor, pattern, wanted, now = args[1], args[2], tonumber(args[3]), tonumber(args[4])
+  local cursor, pattern, type_suffix, wanted, now = args[1], args[2], ',' .. args[3] .. ']', tonumber(args[4]), tonumber(args[5])
   local budget = math.max(LIST_SCAN_FACTOR * wanted, LIST_MIN_SCAN)
   local found = {}
   repeat
@@ -198,7 +234,7 @@ local function live_keys(_, args)
     local reply = redis.call('SCAN', cursor, 'MATCH', pattern, 'COUNT', step)
     cursor = reply[1]
     for _, key in ipairs(reply[2]) do
-      if has_live(key, now) then found[#found + 1] = key end
+      if of_type(key, type_suffix) and has_live(key, now) then found[#found + 1] = key end
     end
     budget = budget - step
   until cursor == '0' or #found >= wanted or budget <= 0

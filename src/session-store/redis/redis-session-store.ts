@@ -21,7 +21,7 @@ import {
   DEFAULT_REDIS_VERIFICATION_MEMO_SIZE,
   type RedisSessionStoreOptions,
 } from './redis-session-store.options';
-import { collectUsers, decodeListCursor, encodeListCursor, isCluster, type ListPosition, scanTarget } from './redis-user-listing';
+import { collectUsers, decodeListCursor, encodeListCursor, isCluster, scanTarget } from './redis-user-listing';
 
 /** Purpose string of the default signing key, passed to the module's `deriveKey`. */
 export const REDIS_SIGNING_KEY_PURPOSE = 'redis session signing';
@@ -410,57 +410,56 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
   }
 
   /**
-   * One page of the user ids holding a live session of `type` (by the store's clock), in SCAN order: each call
+   * One page of the user ids holding a live session of `type` (by the store's clock), in SCAN order. Each call
    * scans on from where the cursor left off with one FCALL_RO of a read-only function that runs SCAN with MATCH on
-   * the key prefix (never KEYS) on one primary at a time, and keeps the hashes holding a live session. A call scans
-   * a bounded number of keys, so a page may hold fewer users than `limit`, even none, before the listing is complete
-   * (`cursor: null`). User ids come from the key names, their type (string or number) preserved. A user may appear
-   * on two pages; one present for the whole listing appears at least once (on a Cluster: unless its slot moves to
-   * another primary meanwhile).
+   * the key prefix (never KEYS) and keeps the hashes of the type that hold a live session; when a primary's scan
+   * ends before the page is full it goes on with the next primary of a Cluster in the same call. A call scans a
+   * bounded number of keys per primary, so a page may hold fewer users than `limit`, even none, before the listing
+   * is complete (`cursor: null`). User ids come from the key names, their type (string or number) preserved. A user
+   * may appear on two pages; one present for the whole listing appears at least once (on a Cluster: unless its
+   * slot moves to another primary meanwhile).
    *
-   * @throws RangeError for a `limit` outside 1 to `MAX_LIST_USERS_LIMIT` or a cursor this store did not return.
+   * @throws CharonUsageError for a `limit` outside 1 to `MAX_LIST_USERS_LIMIT` or a cursor this store did not hand out.
    */
-  override listUsers(type: string, options: ListUsersOptions = {}): Promise<UserListPage> {
-    let limit: number;
-    let position: ListPosition | undefined;
-    try {
-      limit = listUsersLimit(options.limit);
-      position = options.cursor === undefined ? undefined : decodeListCursor(options.cursor);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (typeof type !== 'string') return Promise.resolve({ userIds: [], cursor: null });
+  override async listUsers(type: string, options: ListUsersOptions = {}): Promise<UserListPage> {
+    const limit = listUsersLimit(options.limit);
+    const position = options.cursor === undefined ? undefined : decodeListCursor(options.cursor);
+    if (typeof type !== 'string') return { userIds: [], cursor: null };
     const page = position ? position.pending.slice(0, limit) : [];
     const pending = position ? position.pending.slice(limit) : [];
     if (position && (page.length === limit || position.slot === null)) {
-      return Promise.resolve({ userIds: page, cursor: encodeListCursor({ ...position, pending }) });
+      return { userIds: page, cursor: encodeListCursor({ ...position, pending }) };
     }
-    let target: ReturnType<typeof scanTarget>;
-    try {
-      target = scanTarget(this.client, position?.slot ?? undefined);
-    } catch (error) {
-      return Promise.reject(new SessionStorageError(`Redis session store: listUsers failed: ${describe(error)}`, { cause: error }));
-    }
-    const scan = position?.scan ?? '0';
     const pattern = sessionsKeyPattern(this.keyPrefix);
     const now = this.clock.now();
-    const call = (): Promise<unknown> =>
-      target.node.fcall_ro(REDIS_FUNCTION_NAMES.liveKeys, 0, scan, pattern, limit - page.length, now);
-    return this.run(
-      'listUsers',
-      call(),
-      (reply) => {
-        if (!Array.isArray(reply) || typeof reply[0] !== 'string' || !Array.isArray(reply[1])) throw this.unexpectedReply('listUsers');
-        const [next, keys] = reply as [string, string[]];
-        collectUsers(keys, this.keyPrefix, type, limit, page, pending);
-        const done = next === '0';
-        return {
-          userIds: page,
-          cursor: encodeListCursor({ slot: done ? target.next : target.slot, scan: done ? '0' : next, pending }),
-        };
-      },
-      this.reloadingFunctions(call),
-    );
+    let slot = position?.slot ?? undefined;
+    let scan = position?.scan ?? '0';
+    for (;;) {
+      let target: ReturnType<typeof scanTarget>;
+      try {
+        target = scanTarget(this.client, slot);
+      } catch (error) {
+        throw new SessionStorageError(`Redis session store: listUsers failed: ${describe(error)}`, { cause: error });
+      }
+      const args = [scan, pattern, JSON.stringify(type), limit - page.length, now];
+      const call = (): Promise<unknown> => target.node.fcall_ro(REDIS_FUNCTION_NAMES.liveKeys, 0, ...args);
+      const next = await this.run(
+        'listUsers',
+        call(),
+        (reply) => {
+          if (!Array.isArray(reply) || typeof reply[0] !== 'string' || !Array.isArray(reply[1])) throw this.unexpectedReply('listUsers');
+          collectUsers(reply[1] as string[], this.keyPrefix, type, limit, page, pending);
+          return reply[0];
+        },
+        this.reloadingFunctions(call),
+      );
+      if (next !== '0') return { userIds: page, cursor: encodeListCursor({ slot: target.slot, scan: next, pending }) };
+      if (target.next === null || page.length === limit) {
+        return { userIds: page, cursor: encodeListCursor({ slot: target.next, scan: '0', pending }) };
+      }
+      slot = target.next;
+      scan = '0';
+    }
   }
 
   /** A `recover` for {@link run}: when Redis lost the library (restart, flush, failover), load it again and retry once. */

@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
+import { CharonUsageError } from '../../errors/charon-usage.error';
 import { isValidUserId, type UserId } from '../../session/session.model';
 import { parseSessionsKey } from './redis-session-keys';
 
@@ -42,7 +43,7 @@ export function encodeListCursor(position: ListPosition): string | null {
 
 /**
  * The position a cursor from {@link encodeListCursor} stands for.
- * @throws RangeError for a string that is not such a cursor.
+ * @throws CharonUsageError for anything that is not such a cursor.
  */
 export function decodeListCursor(cursor: unknown): ListPosition {
   let decoded: unknown;
@@ -63,7 +64,7 @@ export function decodeListCursor(cursor: unknown): ListPosition {
       return { slot: slot as number | null, scan, pending };
     }
   }
-  throw new RangeError('listUsers: cursor is not one this store returned; pass the `cursor` of the previous page unchanged');
+  throw new CharonUsageError('listUsers: the cursor is not one this store handed out; pass the `cursor` of the previous page unchanged');
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { LoggerService } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { SessionConflictError } from '../../../src/errors/session-conflict.error';
-import type { Session } from '../../../src/session/session.model';
+import type { Session, UserId } from '../../../src/session/session.model';
+import { decodeListCursor } from '../../../src/session-store/redis/redis-user-listing';
 import type { SessionStore } from '../../../src/session-store/session-store';
 import { randomId } from '../../../src/testing/session-store-conformance-support';
 
@@ -87,4 +88,26 @@ export async function logoutRacingRefreshes(
     expect(await store.getAll(session.userId, session.type)).toEqual([]);
   }
   return wins;
+}
+
+/**
+ * Every page of a `listUsers` listing, following cursors to the end; `sawPending` tells whether some page left
+ * users over for the next one (a SCAN step found more than the page could hold).
+ */
+export async function listAllUsers(
+  store: SessionStore,
+  type: string,
+  limit?: number,
+): Promise<{ userIds: UserId[]; pages: UserId[][]; sawPending: boolean }> {
+  const pages: UserId[][] = [];
+  let sawPending = false;
+  let cursor: string | undefined;
+  for (;;) {
+    if (pages.length > 10_000) throw new Error('listUsers never completed');
+    const page = await store.listUsers(type, { cursor, limit });
+    pages.push(page.userIds);
+    if (page.cursor === null) return { userIds: pages.flat(), pages, sawPending };
+    sawPending ||= decodeListCursor(page.cursor).pending.length > 0;
+    cursor = page.cursor;
+  }
 }
