@@ -12,7 +12,8 @@ import { FixedClock } from '../../../src/testing/fixed-clock';
 import { RedisTestCluster } from '../../support/redis-cluster';
 import { RedisCommandMonitor } from '../../support/redis-monitor';
 import { respCommand } from '../../support/resp';
-import { buildSession, CapturingLogger, expectConflict, logoutRacingRefreshes, newSigningKey, randomId } from './helpers';
+import { decodeListCursor } from '../../../src/session-store/redis/redis-user-listing';
+import { buildSession, CapturingLogger, expectConflict, listAllUsers, logoutRacingRefreshes, newSigningKey, randomId } from './helpers';
 
 let cluster: RedisTestCluster;
 let client: Cluster;
@@ -100,11 +101,16 @@ it('uses one round trip per operation, with no redirection', async () => {
   const monitor = await RedisCommandMonitor.start(cluster.nodes.map((n) => n.port));
   try {
     const s = session();
+    const device = session({ userId: s.userId, fingerprint: 'laptop' });
     const ops: Array<() => Promise<unknown>> = [
       () => store.upsert(s),
       () => store.upsert({ ...s, lockVersion: 1 }),
+      () => store.upsert(device),
+      // Replaces the device and evicts s, in the one call.
+      () => store.upsert(session({ userId: s.userId, fingerprint: 'laptop' }), { maxSessions: 1 }),
       () => store.get(s.id, s.userId, s.type),
       () => store.getAll(s.userId, s.type),
+      () => store.count(s.userId, s.type),
       () => store.delete(s.id, s.userId, s.type),
       () => store.deleteAll(s.userId, s.type),
     ];
@@ -114,7 +120,7 @@ it('uses one round trip per operation, with no redirection', async () => {
       // Only the store's data commands: the Cluster client may refresh its slot map in the background.
       counts.push(commands.filter((c) => c.some((arg) => arg.startsWith(store.keyPrefix))).length);
     }
-    expect(counts).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(counts).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1]);
   } finally {
     await monitor.stop();
   }
@@ -151,4 +157,65 @@ it('logout racing refreshes never leaves the session alive', async () => {
   const userId = `user-${randomId()}`;
   const wins = await logoutRacingRefreshes(store, () => session({ userId }));
   expect(wins).toBeGreaterThan(0);
+});
+
+it('listUsers pages through the users on every primary, a few hundred with small pages, one FCALL_RO per primary visited', async () => {
+  const store = await makeStore();
+  const users: Array<string | number> = Array.from({ length: 300 }, (_, i) => (i % 2 === 0 ? i : `user-${i}`));
+  for (let i = 0; i < users.length; i += 50) {
+    await Promise.all(users.slice(i, i + 50).map((userId) => store.upsert(session({ userId }))));
+  }
+  await Promise.all(users.slice(0, 30).map((userId) => store.upsert(session({ userId, type: 'oauth2' }))));
+  const keysPerNode = (await cluster.onEveryNode('DBSIZE')) as number[];
+  expect(keysPerNode.every((n) => n > 0)).toBe(true);
+
+  for (const limit of [1, 6, 1000]) {
+    const { userIds, pages } = await listAllUsers(store, 'full', limit);
+    expect(new Set(userIds)).toEqual(new Set(users));
+    expect(pages.every((page) => page.length <= limit)).toBe(true);
+  }
+  expect(new Set((await listAllUsers(store, 'oauth2', 4)).userIds)).toEqual(new Set(users.slice(0, 30)));
+
+  // The cursor names each of the three primaries in turn (by its first slot), and each page asks at most the
+  // primaries it reaches, once each.
+  const monitor = await RedisCommandMonitor.start(cluster.nodes.map((n) => n.port));
+  const slots = new Set<number | null>();
+  try {
+    let cursor: string | undefined;
+    for (;;) {
+      let next: string | null = null;
+      const commands = await monitor.record(async () => ({ cursor: next } = await store.listUsers('full', { cursor, limit: 40 })));
+      const calls = commands.filter((c) => c[0] === 'fcall_ro');
+      expect(calls.length).toBeGreaterThanOrEqual(1);
+      expect(calls.length).toBeLessThanOrEqual(3);
+      expect(commands.filter((c) => c[0] === 'keys')).toEqual([]);
+      if (next === null) break;
+      slots.add(decodeListCursor(next).slot);
+      cursor = next;
+    }
+  } finally {
+    await monitor.stop();
+  }
+  expect(slots.size).toBe(3);
+});
+
+it('count counts live sessions by the store clock on a Cluster', async () => {
+  const store = await makeStore();
+  const userId = `user-${randomId()}`;
+  await store.upsert(session({ userId, refreshExpiresAt: clock.now() + 10 }));
+  await store.upsert(session({ userId }));
+  expect(await store.count(userId, 'full')).toBe(2);
+  clock.advance(10);
+  expect(await store.count(userId, 'full')).toBe(1);
+  expect(await store.count(userId, 'oauth2')).toBe(0);
+});
+
+it('racing logins with one fingerprint leave exactly one session', async () => {
+  const store = await makeStore();
+  const userId = `user-${randomId()}`;
+  const racing = Array.from({ length: 40 }, () => session({ userId, fingerprint: 'laptop' }));
+  await Promise.all(racing.map((s) => store.upsert(s, { maxSessions: 3 })));
+  const left = await store.getAll(userId, 'full');
+  expect(left).toHaveLength(1);
+  expect(racing.map((s) => s.id)).toContain(left[0].id);
 });
