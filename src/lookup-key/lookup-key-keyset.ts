@@ -86,7 +86,10 @@ function keysetProblems({ versions, current, shardKey }: LookupKeyKeysetKeys): s
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const [version, key] of versions) {
-    if (!Number.isSafeInteger(version) || version < 1) problems.push(`version ${version} must be a positive integer`);
+    if (!Number.isSafeInteger(version) || version < 1) {
+      problems.push(`version ${version} must be a positive integer`);
+      continue;
+    }
     if (!(key instanceof Uint8Array) || key.length < MIN_LOOKUP_KEY_HMAC_KEY_BYTES) {
       problems.push(`the key of version ${version} must be at least ${MIN_LOOKUP_KEY_HMAC_KEY_BYTES} bytes`);
       continue;

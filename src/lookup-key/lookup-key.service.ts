@@ -168,6 +168,8 @@ export class LookupKeyService {
       throw new CharonUsageError('LookupKeyService: the lookup-key cookie needs CharonCookieInterceptor on this route; add @UseInterceptors(CharonCookieInterceptor)');
     }
     state.responseCookies = [...(state.responseCookies ?? []), cookie];
+    // Also makes the interceptor send Cache-Control: no-store, as for token cookies.
+    state.carriesTokens = true;
   }
 
   private async rekey(match: LookupKeyMatch, query: LookupKeyQuery, now: number): Promise<void> {
