@@ -1,6 +1,6 @@
 // Module and configuration
 export { CharonModule } from './module/charon.module';
-export { CHARON_MODULE_OPTIONS, CHARON_OPTIONS_TYPE, CHARON_ASYNC_OPTIONS_TYPE } from './module/charon.module-definition';
+export { CHARON_MODULE_OPTIONS, CHARON_OPTIONS_TYPE, CHARON_ASYNC_OPTIONS_TYPE, type CharonModuleExtras } from './module/charon.module-definition';
 export type { CharonModuleOptions, JwtOptions, SecretValue } from './config/charon-module-options';
 export { CharonConfig, CHARON_DEFAULTS, type CharonSettings, type ResolvedCookieAttributes } from './config/charon-config';
 export { DEFAULT_COOKIE_ATTRIBUTES, type CookieAttributes } from './config/cookie-attributes';
@@ -55,13 +55,19 @@ export { deriveKey } from './tokens/key-derivation';
 export { upgradeSession } from './session/session-upgrade';
 export { refreshGeneration, type RefreshGeneration } from './session/token-generation';
 export { SessionGuard } from './guards/session.guard';
+export { GlobalSessionGuard } from './guards/global-session.guard';
 export { RefreshTokenGuard } from './guards/refresh-token.guard';
 export { LogoutGuard } from './guards/logout.guard';
-export { TokenGuard, CLOCK_DRIFT_TOLERANCE, type RouteAuthSettings, type TokenKind } from './guards/token-guard';
-export { RequireClaims, LoadSession, type ClaimRequirement } from './decorators/route-auth-options';
+export { TokenGuard, AUTHENTICATES_ROUTE, CLOCK_DRIFT_TOLERANCE, type RouteAuthSettings, type TokenKind } from './guards/token-guard';
+export { RequireClaims, LoadSession, Public, OptionalAuth, type ClaimRequirement, type RouteAccess } from './decorators/route-auth-options';
 export { CurrentSession, CurrentUserId, CurrentTokenPayload, CurrentTokenTransport } from './decorators/auth-params.decorators';
 export { CharonCookieInterceptor } from './interceptors/charon-cookie.interceptor';
 export type { CharonRequestState, HttpRequestLike } from './internal/http-request';
+
+// Execution contexts (HTTP, GraphQL, WebSockets)
+export { getAuthState } from './context/execution-context-request';
+export { attachUpgradeRequest } from './context/websocket-request';
+export { CharonGraphQLError, type PublicCharonError } from './context/context-errors';
 
 // Lookup-key sessions (opaque credentials such as API keys); the Redis store is in `nestjs-charon/redis`
 export { LookupKeyService, type CreateLookupKeyOptions, type CreatedLookupKey, type LookupKeyVerification } from './lookup-key/lookup-key.service';

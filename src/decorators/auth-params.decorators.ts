@@ -1,8 +1,9 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { peekRequestState, type HttpRequestLike } from '../internal/http-request';
+import { getAuthState } from '../context/execution-context-request';
 
+/** In every context (`http`, `graphql`, `ws`): what the route's guard left. */
 function stateOf(context: ExecutionContext) {
-  return peekRequestState(context.switchToHttp().getRequest<HttpRequestLike>());
+  return getAuthState(context);
 }
 
 /**

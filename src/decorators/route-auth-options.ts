@@ -17,6 +17,13 @@ export type ClaimRequirement =
 
 export const REQUIRED_CLAIMS_METADATA = 'nestjs-charon:required-claims';
 export const LOAD_SESSION_METADATA = 'nestjs-charon:load-session';
+export const ROUTE_ACCESS_METADATA = 'nestjs-charon:route-access';
+
+/**
+ * Who may call a route that `SessionGuard` (or the global guard) protects: `required` (a valid access token; the
+ * default), `optional` ({@link OptionalAuth}) or `public` ({@link Public}).
+ */
+export type RouteAccess = 'required' | 'optional' | 'public';
 
 /**
  * Requires claims in the token, on a controller or a handler. Both apply: a handler can add requirements (or
@@ -38,3 +45,22 @@ export const RequireClaims = (claims: Record<string, ClaimRequirement>) => SetMe
  * one store read per request.
  */
 export const LoadSession = (load = true) => SetMetadata(LOAD_SESSION_METADATA, load);
+
+/**
+ * Opens a controller or handler to everyone: `SessionGuard` and the global guard (`globalGuard: true`) let every
+ * request through without looking for a token. A handler's `@Public()`, `@OptionalAuth()` overrides its controller's.
+ *
+ * ```ts
+ * @Public()
+ * @Post('login') login(@Body() body: LoginDto, @Req() request: HttpRequestLike) { ... }
+ * ```
+ */
+export const Public = () => SetMetadata(ROUTE_ACCESS_METADATA, 'public' satisfies RouteAccess);
+
+/**
+ * Makes authentication optional on a controller or handler protected by `SessionGuard` or the global guard: a
+ * request without any token is let through anonymously (`@CurrentUserId()` is undefined, `getAuthState()` has no
+ * `payload`); a request with a token is verified as usual, so an invalid, expired or cross-site one still gets 401
+ * or 403. `@RequireClaims` applies to requests that carry a token.
+ */
+export const OptionalAuth = () => SetMetadata(ROUTE_ACCESS_METADATA, 'optional' satisfies RouteAccess);

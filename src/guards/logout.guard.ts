@@ -2,11 +2,15 @@ import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { Clock } from '../clock/clock';
 import { CharonConfig } from '../config/charon-config';
+import { responseOf } from '../context/execution-context-request';
 import { AuthenticationError } from '../errors/authentication.error';
-import { requestState, type CharonRequestState, type HttpRequestLike } from '../internal/http-request';
+import type { CharonRequestState, HttpRequestLike } from '../internal/http-request';
 import { SessionService } from '../session/session.service';
 import { TokenFactory } from '../tokens/token-factory';
-import { TokenGuard } from './token-guard';
+import { TokenGuard, type RouteAuthSettings } from './token-guard';
+
+/** Logout verifies identity only: claim requirements and session loading are for the routes that use a session. */
+const LOGOUT_ROUTE: RouteAuthSettings = { claims: [], loadSession: false, access: 'required', guardedByRoute: false };
 
 /**
  * Protects logout routes. Accepts the access token, or else the refresh token: an expired access cookie must
@@ -34,25 +38,24 @@ export class LogoutGuard extends TokenGuard {
     super(tokenFactory, config, clock, sessions, reflector);
   }
 
-  override canActivate(context: ExecutionContext): boolean {
-    const http = context.switchToHttp();
-    const request = http.getRequest<HttpRequestLike>();
-    const state = requestState(request, this.clock);
-    const route = { claims: [], loadSession: false };
+  protected override authenticate(context: ExecutionContext, request: HttpRequestLike, state: CharonRequestState): boolean {
     try {
-      this.verifyToken(request, state, route);
+      this.verifyToken(request, state, LOGOUT_ROUTE);
       return this.accept(state);
     } catch (accessFailure) {
       if (!(accessFailure instanceof AuthenticationError)) throw accessFailure;
       state.payload = undefined;
       state.tokenTransport = undefined;
       try {
-        this.verifyToken(request, state, route, { type: 'refresh', cookieName: this.config.refreshCookieName });
+        this.verifyToken(request, state, LOGOUT_ROUTE, { type: 'refresh', cookieName: this.config.refreshCookieName });
         return this.accept(state, 'refresh');
       } catch (refreshFailure) {
         if (!(refreshFailure instanceof AuthenticationError)) throw refreshFailure;
-        const response = http.getResponse<unknown>();
-        for (const cookie of this.sessions.clearingCookies()) this.adapterHost.httpAdapter.appendHeader(response, 'Set-Cookie', cookie);
+        // A WebSocket has no response to clear cookies on.
+        const response = responseOf(context);
+        if (response !== undefined) {
+          for (const cookie of this.sessions.clearingCookies()) this.adapterHost.httpAdapter.appendHeader(response, 'Set-Cookie', cookie);
+        }
         // The access token's reason, unless there was none at all and the refresh token says more.
         throw accessFailure.reason === 'bearer token not found' ? refreshFailure : accessFailure;
       }

@@ -2,7 +2,15 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { Clock } from '../clock/clock';
 import { CharonConfig } from '../config/charon-config';
-import { LOAD_SESSION_METADATA, REQUIRED_CLAIMS_METADATA, type ClaimRequirement } from '../decorators/route-auth-options';
+import { toContextError } from '../context/context-errors';
+import { acceptedRequest, guardedRequest } from '../context/execution-context-request';
+import {
+  LOAD_SESSION_METADATA,
+  REQUIRED_CLAIMS_METADATA,
+  ROUTE_ACCESS_METADATA,
+  type ClaimRequirement,
+  type RouteAccess,
+} from '../decorators/route-auth-options';
 import { AuthenticationError, type AuthenticationFailureReason } from '../errors/authentication.error';
 import { AuthorizationError, type AuthorizationFailureReason } from '../errors/authorization.error';
 import { isCrossSiteRequest, isUnsafeMethod } from '../internal/cross-site-request';
@@ -17,12 +25,31 @@ import { extractToken } from './token-extraction';
 /** Clock drift tolerated between the token's issuer and this server, seconds (nbf - 5, exp + 5, iat - 5). */
 export const CLOCK_DRIFT_TOLERANCE = 5;
 
+/**
+ * Marks a guard class that authenticates the routes it is put on, as a static property set to `true`: the global
+ * guard (`globalGuard: true`) leaves such routes to it. Every nestjs-charon guard has it; so can an app's own guard:
+ * `static readonly [AUTHENTICATES_ROUTE] = true;`.
+ */
+export const AUTHENTICATES_ROUTE: unique symbol = Symbol.for('nestjs-charon.authenticates-route');
+
+/** `@UseGuards` keeps its guards under this key (`GUARDS_METADATA` of @nestjs/common, not exported from its root). */
+const GUARDS_METADATA = '__guards__';
+
+function authenticatesRoute(guard: unknown): boolean {
+  const type = typeof guard === 'function' ? guard : (guard as { constructor?: unknown } | null | undefined)?.constructor;
+  return (type as { [AUTHENTICATES_ROUTE]?: unknown } | undefined)?.[AUTHENTICATES_ROUTE] === true;
+}
+
 /** Per-route settings from decorators, read once per (controller class, handler). */
 export interface RouteAuthSettings {
   /** `@RequireClaims` of the controller and of the handler: every set must hold (a handler cannot loosen its controller). */
   claims: readonly Readonly<Record<string, ClaimRequirement>>[];
   /** `@LoadSession()` of the handler, else of the controller; undefined when neither says. */
   loadSession: boolean | undefined;
+  /** `@Public()` or `@OptionalAuth()` of the handler, else of the controller; `required` when neither says. */
+  access: RouteAccess;
+  /** Whether the handler's or the controller's `@UseGuards` names a guard that authenticates (see {@link AUTHENTICATES_ROUTE}). */
+  guardedByRoute: boolean;
 }
 
 /** Which token a verification looks for. */
@@ -41,9 +68,14 @@ function audienceMatches(aud: unknown, expected: string): boolean {
  * check `nbf`, `exp`, `type`, `iss`, `aud`, the identity claims and the route's required claims. Subclasses decide
  * the token type and what happens after. The steps are protected so applications can subclass a guard to customise
  * one of them; subclasses inherit the constructor's injection metadata and need no constructor of their own.
+ *
+ * Works in every Nest context: `http` (Express, Fastify), `graphql` (the HTTP request in the GraphQL context) and `ws`
+ * (the connection's handshake). Outside HTTP, failures leave as the context's own error: a {@link CharonGraphQLError}
+ * (`extensions.code` `UNAUTHENTICATED` or `FORBIDDEN`) or a `WsException` (`{ status: 'error', message, code }`).
  */
 @Injectable()
 export abstract class TokenGuard implements CanActivate {
+  static readonly [AUTHENTICATES_ROUTE] = true;
   /** Which token this guard accepts. */
   protected abstract readonly tokenType: 'access' | 'refresh';
   /** By controller class, then handler: an inherited handler is one function shared by every subclass controller. */
@@ -70,11 +102,38 @@ export abstract class TokenGuard implements CanActivate {
   ): boolean | Promise<boolean>;
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const request = context.switchToHttp().getRequest<HttpRequestLike>();
-    const state = requestState(request, this.clock);
     const route = this.routeSettings(context);
+    if (this.skipsRoute(route)) return true;
+    if (context.getType() !== 'http') return this.canActivateOutsideHttp(context, route);
+    const request = context.switchToHttp().getRequest<HttpRequestLike>();
+    return this.authenticate(context, request, requestState(request, this.clock), route);
+  }
+
+  /** Whether the guard lets every request to the route through without a look at it. No route, by default. */
+  protected skipsRoute(_route: RouteAuthSettings): boolean {
+    return false;
+  }
+
+  /** Authenticates one request in any context: {@link verifyToken}, then {@link afterVerification}. */
+  protected authenticate(
+    _context: ExecutionContext,
+    request: HttpRequestLike,
+    state: CharonRequestState,
+    route: RouteAuthSettings,
+  ): boolean | Promise<boolean> {
     this.verifyToken(request, state, route);
     return this.afterVerification(request, state, route);
+  }
+
+  private async canActivateOutsideHttp(context: ExecutionContext, route: RouteAuthSettings): Promise<boolean> {
+    try {
+      const request = guardedRequest(context);
+      const allowed = await this.authenticate(context, request, requestState(request, this.clock), route);
+      if (allowed) acceptedRequest(context, request);
+      return allowed;
+    } catch (error) {
+      throw await toContextError(error, context.getType());
+    }
   }
 
   /**
@@ -173,6 +232,8 @@ export abstract class TokenGuard implements CanActivate {
           .getAll<(Record<string, ClaimRequirement> | undefined)[]>(REQUIRED_CLAIMS_METADATA, targets)
           .filter((level): level is Record<string, ClaimRequirement> => level !== undefined),
         loadSession: this.reflector.getAllAndOverride<boolean | undefined>(LOAD_SESSION_METADATA, targets),
+        access: this.reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS_METADATA, targets) ?? 'required',
+        guardedByRoute: this.reflector.getAll<(unknown[] | undefined)[]>(GUARDS_METADATA, targets).some((guards) => guards?.some(authenticatesRoute) === true),
       };
       if (byHandler === undefined) this.routeSettingsCache.set(controller, (byHandler = new WeakMap()));
       byHandler.set(handler, settings);

@@ -2,7 +2,8 @@ import { Injectable, type CallHandler, type ExecutionContext, type NestIntercept
 import { HttpAdapterHost } from '@nestjs/core';
 import { tap, type Observable } from 'rxjs';
 import { Clock } from '../clock/clock';
-import { requestState, type HttpRequestLike } from '../internal/http-request';
+import { requestOf, responseOf } from '../context/execution-context-request';
+import { requestState } from '../internal/http-request';
 
 /**
  * Writes the token cookies that `SessionService` leaves on the request (login and refresh with the `cookie` and
@@ -20,6 +21,11 @@ import { requestState, type HttpRequestLike } from '../internal/http-request';
  * pipeline on every route of the app. Forgetting it where cookies are needed fails loudly: `SessionService`
  * throws an error naming this interceptor. Handlers that write the response themselves (`@Res()` without
  * `passthrough`) bypass it.
+ *
+ * It works on GraphQL resolvers too (login or refresh mutations), writing to the HTTP response of the GraphQL
+ * context (`res`, or `reply` under Mercurius; Express requests carry theirs). Where there is no response (a
+ * WebSocket, Apollo on Fastify without the reply in its context) it does nothing, so a cookie login fails loudly
+ * there too.
  */
 @Injectable()
 export class CharonCookieInterceptor implements NestInterceptor {
@@ -29,14 +35,13 @@ export class CharonCookieInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
-    const http = context.switchToHttp();
-    const state = requestState(http.getRequest<HttpRequestLike>(), this.clock);
+    const response = responseOf(context);
+    if (response === undefined) return next.handle();
+    const state = requestState(requestOf(context), this.clock);
     state.cookieInterceptorAttached = true;
     return next.handle().pipe(
       tap(() => {
         if (!state.carriesTokens) return;
-        const response = http.getResponse<unknown>();
         const adapter = this.adapterHost.httpAdapter;
         // Tokens must never sit in a browser or proxy cache (RFC 6749 section 5.1).
         adapter.setHeader(response, 'Cache-Control', 'no-store');

@@ -1,10 +1,9 @@
 import { Logger, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import { Clock, SystemClock } from '../clock/clock';
 import { CharonConfig } from '../config/charon-config';
 import type { CharonModuleOptions } from '../config/charon-module-options';
 import { resolveCharonOptions, type ResolvedCharon } from '../config/resolve-charon-options';
-import { CharonExceptionFilter } from '../errors/charon-exception.filter';
+import { GlobalSessionGuard } from '../guards/global-session.guard';
 import { LogoutGuard } from '../guards/logout.guard';
 import { RefreshTokenGuard } from '../guards/refresh-token.guard';
 import { SessionGuard } from '../guards/session.guard';
@@ -27,12 +26,16 @@ const RESOLVED_CHARON = Symbol('nestjs-charon:resolved');
  * })
  * export class AppModule {}
  * ```
- * or `CharonModule.forRootAsync({ imports, inject, useFactory })`. Provides {@link SessionService},
- * {@link SessionGuard}, {@link RefreshTokenGuard}, {@link LogoutGuard}, {@link CharonCookieInterceptor} (apply it to the auth controller),
- * {@link SessionStore}, {@link TokenFactory}, {@link CharonConfig} and {@link Clock}, the lookup-key session
- * providers (`LookupKeyService`, `LookupKeyGuard`, `SessionOrLookupKeyGuard`, `LookupKeyStore`, `LookupKeyConfig`),
- * and registers {@link CharonExceptionFilter} app-wide.
- * Each provider can be replaced in tests with `overrideProvider`.
+ * or `CharonModule.forRootAsync({ imports, inject, useFactory })`. Provides and exports {@link SessionService},
+ * {@link SessionGuard}, {@link GlobalSessionGuard} (registered app-wide with `globalGuard: true`),
+ * {@link RefreshTokenGuard}, {@link LogoutGuard}, {@link CharonCookieInterceptor} (apply it to the auth controller),
+ * {@link SessionStore}, {@link TokenFactory}, {@link CharonConfig}, {@link Clock}, the raw options
+ * (`CHARON_MODULE_OPTIONS`) and the lookup-key session providers (`LookupKeyService`, `LookupKeyGuard`,
+ * `SessionOrLookupKeyGuard`, `LookupKeyStore`, `LookupKeyConfig`). Each provider can be replaced in tests with
+ * `overrideProvider`.
+ *
+ * It registers no exception filter: its errors are `HttpException`s that Nest's own handler, or the app's global
+ * filter, answers; `CharonExceptionFilter` is there to apply where GraphQL resolvers and gateways need it.
  */
 @Module({
   providers: [
@@ -47,12 +50,25 @@ const RESOLVED_CHARON = Symbol('nestjs-charon:resolved');
     sessionStoreProvider,
     SessionService,
     SessionGuard,
+    GlobalSessionGuard,
     RefreshTokenGuard,
     LogoutGuard,
     CharonCookieInterceptor,
-    { provide: APP_FILTER, useClass: CharonExceptionFilter },
     ...lookupKeyProviders,
   ],
-  exports: [CharonConfig, TokenFactory, Clock, SessionStore, SessionService, SessionGuard, RefreshTokenGuard, LogoutGuard, CharonCookieInterceptor, ...LOOKUP_KEY_EXPORTS],
+  exports: [
+    CHARON_MODULE_OPTIONS,
+    CharonConfig,
+    TokenFactory,
+    Clock,
+    SessionStore,
+    SessionService,
+    SessionGuard,
+    GlobalSessionGuard,
+    RefreshTokenGuard,
+    LogoutGuard,
+    CharonCookieInterceptor,
+    ...LOOKUP_KEY_EXPORTS,
+  ],
 })
 export class CharonModule extends CharonConfigurableModule {}

@@ -1,0 +1,20 @@
+import { Injectable } from '@nestjs/common';
+import { SessionGuard } from './session.guard';
+import type { RouteAuthSettings } from './token-guard';
+
+/**
+ * {@link SessionGuard} for every route of the app: what `CharonModule.forRoot({ globalGuard: true })` registers as
+ * `APP_GUARD`. Every route needs a valid access token unless it is `@Public()` (login, health checks) or
+ * `@OptionalAuth()`, or names its own authenticating guard with `@UseGuards` (`RefreshTokenGuard` on the refresh
+ * route, `LogoutGuard` on logout, a `SessionGuard` with other settings, an app guard marked with
+ * `AUTHENTICATES_ROUTE`): that guard decides alone, so refresh and logout work with an expired access token.
+ *
+ * It guards resolvers and gateways too (`graphql`, `ws` contexts); other contexts (`rpc` handlers of a hybrid app)
+ * are refused unless `@Public()`.
+ */
+@Injectable()
+export class GlobalSessionGuard extends SessionGuard {
+  protected override skipsRoute(route: RouteAuthSettings): boolean {
+    return route.guardedByRoute || super.skipsRoute(route);
+  }
+}
