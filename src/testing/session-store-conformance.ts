@@ -98,7 +98,9 @@ export function sessionStoreConformanceSuite(
     });
 
     runner.afterEach(async () => {
-      const { store } = running();
+      // Nothing to destroy when makeStore failed: its error already fails the case.
+      if (!current) return;
+      const { store } = current;
       current = undefined;
       await target.destroyStore?.(store);
     });
