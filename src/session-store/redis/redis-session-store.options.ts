@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import type { Clock } from '../../clock/clock';
+import { CharonConfigError } from '../../errors/charon-config.error';
 
 /** Default {@link RedisSessionStoreOptions.keyPrefix}. */
 export const DEFAULT_REDIS_KEY_PREFIX = 'charon:';
@@ -118,4 +119,59 @@ export interface RedisSessionStoreOptions {
    * {@link redisSessionStore}, else a Nest `Logger`.
    */
   logger?: LoggerService;
+}
+
+/** Shortest signing key accepted: HMAC-SHA256 gains nothing from more, and loses strength with less. */
+const MIN_SIGNING_KEY_BYTES = 32;
+
+function validatePositive(problems: string[], name: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+    problems.push(`redis session store: ${name} must be a positive number of milliseconds, got ${value}`);
+  }
+}
+
+/**
+ * Checks `options` of {@link RedisSessionStore} at construction.
+ * @throws CharonConfigError listing every problem.
+ */
+export function validateRedisSessionStoreOptions(options: RedisSessionStoreOptions): void {
+  const problems: string[] = [];
+  if (options.client && (options.url !== undefined || options.redisOptions || options.cluster)) {
+    problems.push('redis session store: `client` cannot be combined with `url`, `redisOptions` or `cluster`');
+  }
+  if (options.cluster && (options.url !== undefined || options.redisOptions)) {
+    problems.push(
+      'redis session store: `cluster` cannot be combined with `url` or `redisOptions`; put node options in `cluster.options.redisOptions`',
+    );
+  }
+  if (options.cluster && !(Array.isArray(options.cluster.nodes) && options.cluster.nodes.length > 0)) {
+    problems.push('redis session store: `cluster.nodes` must list at least one node');
+  }
+  const keyPrefix = options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX;
+  if (typeof keyPrefix !== 'string' || /[{}]/.test(keyPrefix)) {
+    problems.push(`redis session store: keyPrefix must be a string without "{" or "}" (they would break the Cluster hash tag)`);
+  }
+  validatePositive(problems, 'operationTimeoutMs', options.operationTimeoutMs);
+  validatePositive(problems, 'startupTimeoutMs', options.startupTimeoutMs);
+  validatePositive(problems, 'reconnectMaxDelayMs', options.reconnectMaxDelayMs);
+  const memoSize = options.verificationMemoSize ?? DEFAULT_REDIS_VERIFICATION_MEMO_SIZE;
+  if (!(Number.isSafeInteger(memoSize) && memoSize >= 0)) {
+    problems.push(`redis session store: verificationMemoSize must be a non-negative integer, got ${memoSize}`);
+  }
+  if (!options.getSigningKey) {
+    problems.push(
+      'redis session store: getSigningKey is required when constructing RedisSessionStore directly; use redisSessionStore(), which derives one from the base secret',
+    );
+  } else {
+    let length = -1;
+    try {
+      length = options.getSigningKey()?.length ?? -1;
+    } catch {
+      // reported below
+    }
+    if (!(length >= MIN_SIGNING_KEY_BYTES)) {
+      problems.push(`redis session store: getSigningKey must return a key of at least ${MIN_SIGNING_KEY_BYTES} bytes`);
+    }
+  }
+  if (problems.length > 0) throw new CharonConfigError(problems);
 }

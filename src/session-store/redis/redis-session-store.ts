@@ -1,7 +1,5 @@
 import { Logger, type LoggerService, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import { type Clock, SystemClock } from '../../clock/clock';
-import { CharonConfigError } from '../../errors/charon-config.error';
 import { InvalidSessionError } from '../../errors/invalid-session.error';
 import { SessionConflictError } from '../../errors/session-conflict.error';
 import { SessionStorageError } from '../../errors/session-storage.error';
@@ -11,75 +9,23 @@ import type { SessionStoreFactory } from '../session-store-factory';
 import { assertStorableSession, isValidSessionOwner, listUsersLimit } from '../session-validation';
 import { OperationDeadlines } from './operation-deadlines';
 import { type DecodeFailure, SessionCodec } from './redis-session-codec';
-import { REDIS_FUNCTION_NAMES, REDIS_FUNCTIONS_LIBRARY, REDIS_FUNCTIONS_SOURCE, UpsertResult } from './redis-session-functions';
+import { describeError, isMissingFunction, type RedisClient, RedisConnection } from './redis-connection';
+import { REDIS_FUNCTION_NAMES, UpsertResult } from './redis-session-functions';
 import { SessionKeyNames, sessionsKeyPattern } from './redis-session-keys';
 import {
   DEFAULT_REDIS_KEY_PREFIX,
   DEFAULT_REDIS_OPERATION_TIMEOUT_MS,
-  DEFAULT_REDIS_RECONNECT_MAX_DELAY_MS,
   DEFAULT_REDIS_STARTUP_TIMEOUT_MS,
   DEFAULT_REDIS_VERIFICATION_MEMO_SIZE,
   type RedisSessionStoreOptions,
+  validateRedisSessionStoreOptions,
 } from './redis-session-store.options';
-import { collectUsers, decodeListCursor, encodeListCursor, isCluster, scanTarget } from './redis-user-listing';
+import { collectUsers, decodeListCursor, encodeListCursor, scanTarget } from './redis-user-listing';
 
 /** Purpose string of the default signing key, passed to the module's `deriveKey`. */
 export const REDIS_SIGNING_KEY_PURPOSE = 'redis session signing';
 
-/** Shortest signing key accepted: HMAC-SHA256 gains nothing from more, and loses strength with less. */
-const MIN_SIGNING_KEY_BYTES = 32;
 
-/** Longest wait for a polite QUIT on shutdown before the connection is simply dropped. */
-const QUIT_TIMEOUT_MS = 1000;
-
-type RedisClient = Redis | Cluster;
-
-/** ioredis is an optional peer dependency: load it only when a connection has to be created. */
-function loadIoredis(): typeof import('ioredis') {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('ioredis') as typeof import('ioredis');
-  } catch (error) {
-    throw new CharonConfigError([
-      `redis session store: the optional dependency ioredis could not be loaded (${(error as Error).message}); install it with \`npm install ioredis\``,
-    ]);
-  }
-}
-
-/** Redis lost the functions (restart without persistence, FUNCTION FLUSH, failover to a node without them). */
-function isMissingFunction(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : '';
-  return message.includes('Function not found') || message.startsWith('NOSCRIPT');
-}
-
-/** The error's own words, short. Redis and ioredis messages carry no credentials. */
-function describe(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const short = message.length > 200 ? `${message.slice(0, 200)}...` : message;
-  // ioredis' words for "there is no connection right now" say how it noticed, not what happened.
-  return /enableOfflineQueue|Connection is closed|isn't ready/.test(message) ? `not connected to Redis (${short})` : short;
-}
-
-/** `promise`, or a rejection after `ms` milliseconds; the timer never outlives the race. */
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function validatePositive(problems: string[], name: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-    problems.push(`redis session store: ${name} must be a positive number of milliseconds, got ${value}`);
-  }
-}
 
 /**
  * Sessions in Redis (>= 7.0), standalone or Cluster, shared by every instance of the app and kept across restarts.
@@ -117,13 +63,9 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
   private readonly keys: SessionKeyNames;
   private readonly deadlines: OperationDeadlines;
   private readonly operationTimeoutMs: number;
-  private readonly startupTimeoutMs: number;
   private readonly clock: Clock;
   private readonly logger: LoggerService;
-  private initialization: Promise<void> | undefined;
-  private functionLoad: Promise<void> | undefined;
-  private closing: Promise<void> | undefined;
-  private connectionTrouble = false;
+  private readonly connection: RedisConnection;
 
   /**
    * Creates the store and, unless `client` is given, its connection (which starts connecting at once).
@@ -133,108 +75,17 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
    */
   constructor(options: RedisSessionStoreOptions) {
     super();
-    const problems: string[] = [];
-    if (options.client && (options.url !== undefined || options.redisOptions || options.cluster)) {
-      problems.push('redis session store: `client` cannot be combined with `url`, `redisOptions` or `cluster`');
-    }
-    if (options.cluster && (options.url !== undefined || options.redisOptions)) {
-      problems.push(
-        'redis session store: `cluster` cannot be combined with `url` or `redisOptions`; put node options in `cluster.options.redisOptions`',
-      );
-    }
-    if (options.cluster && !(Array.isArray(options.cluster.nodes) && options.cluster.nodes.length > 0)) {
-      problems.push('redis session store: `cluster.nodes` must list at least one node');
-    }
-    const keyPrefix = options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX;
-    if (typeof keyPrefix !== 'string' || /[{}]/.test(keyPrefix)) {
-      problems.push(`redis session store: keyPrefix must be a string without "{" or "}" (they would break the Cluster hash tag)`);
-    }
-    validatePositive(problems, 'operationTimeoutMs', options.operationTimeoutMs);
-    validatePositive(problems, 'startupTimeoutMs', options.startupTimeoutMs);
-    validatePositive(problems, 'reconnectMaxDelayMs', options.reconnectMaxDelayMs);
-    const memoSize = options.verificationMemoSize ?? DEFAULT_REDIS_VERIFICATION_MEMO_SIZE;
-    if (!(Number.isSafeInteger(memoSize) && memoSize >= 0)) {
-      problems.push(`redis session store: verificationMemoSize must be a non-negative integer, got ${memoSize}`);
-    }
-    if (!options.getSigningKey) {
-      problems.push(
-        'redis session store: getSigningKey is required when constructing RedisSessionStore directly; use redisSessionStore(), which derives one from the base secret',
-      );
-    } else {
-      let length = -1;
-      try {
-        length = options.getSigningKey()?.length ?? -1;
-      } catch {
-        // reported below
-      }
-      if (!(length >= MIN_SIGNING_KEY_BYTES)) {
-        problems.push(`redis session store: getSigningKey must return a key of at least ${MIN_SIGNING_KEY_BYTES} bytes`);
-      }
-    }
-    if (problems.length > 0) throw new CharonConfigError(problems);
-
-    this.keyPrefix = keyPrefix;
-    this.keys = new SessionKeyNames(keyPrefix);
-    this.codec = new SessionCodec(options.getSigningKey!, memoSize);
+    validateRedisSessionStoreOptions(options);
+    this.keyPrefix = options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX;
+    this.keys = new SessionKeyNames(this.keyPrefix);
+    this.codec = new SessionCodec(options.getSigningKey!, options.verificationMemoSize ?? DEFAULT_REDIS_VERIFICATION_MEMO_SIZE);
     this.operationTimeoutMs = options.operationTimeoutMs ?? DEFAULT_REDIS_OPERATION_TIMEOUT_MS;
     this.deadlines = new OperationDeadlines(this.operationTimeoutMs);
-    this.startupTimeoutMs = options.startupTimeoutMs ?? DEFAULT_REDIS_STARTUP_TIMEOUT_MS;
     this.clock = options.clock ?? new SystemClock();
     this.logger = options.logger ?? new Logger(RedisSessionStore.name);
-
-    if (options.client) {
-      this.client = options.client;
-      this.ownsClient = false;
-    } else {
-      this.client = this.createClient(options);
-      this.ownsClient = true;
-      this.watchConnection();
-    }
-  }
-
-  private createClient(options: RedisSessionStoreOptions): RedisClient {
-    const ioredis = loadIoredis();
-    const maxDelay = options.reconnectMaxDelayMs ?? DEFAULT_REDIS_RECONNECT_MAX_DELAY_MS;
-    // Reconnect forever: the store must heal by itself when Redis returns. Start fast, back off to maxDelay.
-    const reconnect = (attempt: number): number => Math.min(25 * 2 ** Math.min(attempt, 16), maxDelay);
-    // No ioredis commandTimeout: the store's own deadline bounds every call, and a second timer per command costs.
-    const perConnection: RedisOptions = { maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false };
-    if (options.cluster) {
-      const clusterOptions: ClusterOptions = {
-        // The cluster-level offline queue stays on (ioredis' default): ioredis parks commands there during slot
-        // refreshes and failovers, and the store's own deadline bounds how long any caller waits.
-        clusterRetryStrategy: reconnect,
-        ...options.cluster.options,
-        redisOptions: { ...perConnection, ...options.cluster.options?.redisOptions },
-      };
-      return new ioredis.Cluster(options.cluster.nodes, clusterOptions);
-    }
-    const redisOptions: RedisOptions = {
-      ...perConnection,
-      // Fail fast while disconnected instead of queueing commands that would run after their caller gave up.
-      enableOfflineQueue: false,
-      retryStrategy: reconnect,
-      ...options.redisOptions,
-    };
-    return options.url !== undefined ? new ioredis.Redis(options.url, redisOptions) : new ioredis.Redis(redisOptions);
-  }
-
-  /** One warning when the owned connection gets into trouble and one line when it is back, not one per retry. */
-  private watchConnection(): void {
-    const onTrouble = (error: unknown): void => {
-      if (this.connectionTrouble || this.closing) return;
-      this.connectionTrouble = true;
-      this.logger.warn(
-        `Redis session store: connection problem (${describe(error)}); session operations fail until Redis is reachable again`,
-      );
-    };
-    this.client.on('error', onTrouble);
-    this.client.on('node error', onTrouble);
-    this.client.on('ready', () => {
-      if (!this.connectionTrouble) return;
-      this.connectionTrouble = false;
-      this.logger.log('Redis session store: connection to Redis restored');
-    });
+    this.connection = new RedisConnection(options, this.logger, options.startupTimeoutMs ?? DEFAULT_REDIS_STARTUP_TIMEOUT_MS);
+    this.client = this.connection.client;
+    this.ownsClient = this.connection.owned;
   }
 
   /**
@@ -244,11 +95,7 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
    * @throws SessionStorageError when Redis cannot be reached in time, is older than 7.0, or refuses FUNCTION LOAD.
    */
   init(): Promise<void> {
-    this.initialization ??= this.start().catch((error: unknown) => {
-      this.initialization = undefined;
-      throw error;
-    });
-    return this.initialization;
+    return this.connection.init();
   }
 
   /** Nest lifecycle hook: {@link init}. */
@@ -266,22 +113,7 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
    * second); a connection given as `client` is left to its owner. Idempotent.
    */
   close(): Promise<void> {
-    if (!this.ownsClient) return Promise.resolve();
-    this.closing ??= (async () => {
-      const client = this.client;
-      if (client.status === 'end') return;
-      const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
-      try {
-        await withTimeout(client.quit(), QUIT_TIMEOUT_MS);
-      } catch {
-        // Not connected: nothing to say goodbye to.
-      }
-      // Also cancels a pending reconnection attempt. Between attempts ioredis has no socket to close and never
-      // emits 'end', so only wait for it while a socket may still be open.
-      client.disconnect();
-      if ((client.status as string) !== 'reconnecting') await withTimeout(ended, QUIT_TIMEOUT_MS).catch(() => undefined);
-    })();
-    return this.closing;
+    return this.connection.close();
   }
 
   /** One HGET; the value's signature, owner and expiry are checked here, and a value that fails is logged and ignored. */
@@ -316,11 +148,11 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
       assertStorableSession(session, options);
       value = this.codec.encode(session, session.lockVersion + 1);
     } catch (error) {
-      // JSON.stringify throws for a BigInt or a cycle in extraPayload; its message names no values.
+      // JSON.stringify throws for a BigInt or a cycle in extraPayload. Its message may quote property names: not repeated.
       return Promise.reject(
         error instanceof InvalidSessionError
           ? error
-          : new InvalidSessionError(`session cannot be stored: extraPayload must be JSON-serializable (${describe(error)})`),
+          : new InvalidSessionError('session cannot be stored: extraPayload must be JSON-serializable (no BigInt, no cycles)'),
       );
     }
     const { id, userId, type, lockVersion, refreshExpiresAt, fingerprint } = session;
@@ -439,7 +271,7 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
       try {
         target = scanTarget(this.client, slot);
       } catch (error) {
-        throw new SessionStorageError(`Redis session store: listUsers failed: ${describe(error)}`, { cause: error });
+        throw new SessionStorageError(`Redis session store: listUsers failed: ${describeError(error)}`, { cause: error });
       }
       const args = [scan, pattern, JSON.stringify(type), limit - page.length, now];
       const call = (): Promise<unknown> => target.node.fcall_ro(REDIS_FUNCTION_NAMES.liveKeys, 0, ...args);
@@ -464,97 +296,7 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
 
   /** A `recover` for {@link run}: when Redis lost the library (restart, flush, failover), load it again and retry once. */
   private reloadingFunctions(call: () => Promise<unknown>): (error: unknown) => Promise<unknown> | undefined {
-    return (error) => (isMissingFunction(error) ? this.loadFunctions('reload').then(call) : undefined);
-  }
-
-  /** Loads the library on Redis, or on every primary of a Cluster. Concurrent callers share one load. */
-  private loadFunctions(reason: 'start' | 'reload'): Promise<void> {
-    if (this.functionLoad) return this.functionLoad;
-    if (reason === 'reload') {
-      this.logger.warn(
-        'Redis session store: Redis lost the session functions (restart without persistence, FUNCTION FLUSH or failover); loading them again',
-      );
-    }
-    const client = this.client;
-    const targets: Redis[] = isCluster(client) ? client.nodes('master') : [client];
-    this.functionLoad = (async () => {
-      if (targets.length === 0) throw new Error('the cluster has no known primary nodes');
-      const results = await Promise.allSettled(
-        targets.map(async (node) => {
-          const reply = await node.call('FUNCTION', 'LOAD', 'REPLACE', REDIS_FUNCTIONS_SOURCE);
-          if (reply !== REDIS_FUNCTIONS_LIBRARY) throw new Error(`unexpected reply to FUNCTION LOAD: ${String(reply)}`);
-        }),
-      );
-      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      // At start every primary must take the library (a missing permission should stop the app, not a later
-      // request). On a reload one unreachable primary must not fail calls whose keys live elsewhere: a call that
-      // needs it fails by itself.
-      if (failure && (reason === 'start' || results.every((r) => r.status === 'rejected'))) throw failure.reason;
-    })().finally(() => {
-      this.functionLoad = undefined;
-    });
-    return this.functionLoad;
-  }
-
-  private async start(): Promise<void> {
-    let stopWaiting: () => void = () => undefined;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        (async () => {
-          await this.waitUntilReady((stop) => (stopWaiting = stop));
-          await this.loadFunctions('start');
-        })(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`no success within startupTimeoutMs (${this.startupTimeoutMs} ms)`)),
-            this.startupTimeoutMs,
-          );
-        }),
-      ]);
-    } catch (error) {
-      throw new SessionStorageError(
-        `Redis session store: could not start: ${describe(error)}. Check the connection settings, that Redis is 7.0 or newer, and that its user may run FUNCTION LOAD`,
-        { cause: error },
-      );
-    } finally {
-      clearTimeout(timer);
-      stopWaiting();
-    }
-  }
-
-  /** Resolves when the connection is ready; `register` receives a function that removes the listeners. */
-  private waitUntilReady(register: (stop: () => void) => void): Promise<void> {
-    const client = this.client;
-    if (client.status === 'ready') return Promise.resolve();
-    if (client.status === 'end') return Promise.reject(new Error('the Redis connection is closed'));
-    if (client.status === 'wait') client.connect().catch(() => undefined);
-    return new Promise<void>((resolve, reject) => {
-      let lastError: unknown;
-      const onReady = (): void => {
-        stop();
-        resolve();
-      };
-      const onError = (error: unknown): void => {
-        lastError = error;
-      };
-      const onEnd = (): void => {
-        stop();
-        reject(new Error(`the Redis connection closed${lastError ? ` (${describe(lastError)})` : ''}`));
-      };
-      const stop = (): void => {
-        client.off('ready', onReady);
-        client.off('error', onError);
-        client.off('end', onEnd);
-      };
-      client.on('ready', onReady);
-      client.on('error', onError);
-      client.on('end', onEnd);
-      register(() => {
-        stop();
-        if (lastError) reject(new Error(describe(lastError)));
-      });
-    });
+    return (error) => (isMissingFunction(error) ? this.connection.loadFunctions('reload').then(call) : undefined);
   }
 
   /**
@@ -588,7 +330,7 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
         reject(
           error instanceof SessionStorageError
             ? error
-            : new SessionStorageError(`Redis session store: ${operation} failed: ${describe(error)}`, { cause: error }),
+            : new SessionStorageError(`Redis session store: ${operation} failed: ${describeError(error)}`, { cause: error }),
         );
       };
       work.then(onReply, (error: unknown) => {

@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import { CharonUsageError } from '../../errors/charon-usage.error';
 import { isValidUserId, type UserId } from '../../session/session.model';
+import { isCluster } from './redis-connection';
 import { parseSessionsKey } from './redis-session-keys';
 
 /**
@@ -29,11 +30,6 @@ export interface ScanTarget {
 }
 
 const SLOT_COUNT = 16384;
-
-/** Whether `client` is a Cluster connection (a type guard; ioredis' own `isCluster` flag is not one). */
-export function isCluster(client: Redis | Cluster): client is Cluster {
-  return client.isCluster;
-}
 
 /** The cursor string of `position`, or `null` when the listing is complete. */
 export function encodeListCursor(position: ListPosition): string | null {

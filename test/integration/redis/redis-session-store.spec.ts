@@ -586,7 +586,8 @@ describe('concurrency (standalone)', () => {
 
 describe('memory', () => {
   it('measures the bytes one session takes (MEMORY USAGE)', async () => {
-    const store = await makeStore();
+    // 2000 concurrent writes below: a generous deadline, so that a busy machine does not fail a measurement.
+    const store = await makeStore({ operationTimeoutMs: 30_000 });
     const usage = async (key: string): Promise<number> => Number(await admin.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
 
     const first = session({ userId: `user-${randomId()}`, extraPayload: {} });
