@@ -37,8 +37,6 @@ jest.mock('@as-integrations/express5', () => require('../support/apollo-express-
 
 @Resolver()
 class AccountResolver {
-  constructor(private readonly sessions: SessionService) {}
-
   @Query(() => String)
   @UseGuards(SessionGuard)
   me(@CurrentUserId() userId: UserId, @CurrentTokenTransport() transport: TokenTransport, @Context('req') req: { user?: TokenPayload }) {

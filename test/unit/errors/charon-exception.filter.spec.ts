@@ -29,7 +29,8 @@ describe('CharonExceptionFilter', () => {
     expect(reply).toHaveBeenCalledWith(response, { statusCode: 500, message: 'Internal Server Error', error: 'Internal Server Error' }, 500);
   });
 
-  it.each(['rpc', 'ws'] as const)('rethrows outside HTTP (%s), where it has no response to write', (type) => {
+  // ws and graphql: test/unit/errors/charon-exception-filter-contexts.spec.ts
+  it.each(['rpc'] as const)('rethrows outside HTTP (%s), where it has no response to write', (type) => {
     const { filter, host, reply } = setup(type);
     const error = new AuthenticationError('session not found');
     expect(() => filter.catch(error, host)).toThrow(error);
