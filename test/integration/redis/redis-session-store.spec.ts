@@ -2,6 +2,8 @@
  * RedisSessionStore on a private standalone redis-server: round trips, key layout and expiry, pruning, signatures,
  * function (re)loading, connection ownership, configuration, and the memory one session takes.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import { CharonConfigError } from '../../../src/errors/charon-config.error';
 import { InvalidSessionError } from '../../../src/errors/invalid-session.error';
@@ -434,6 +436,33 @@ describe('function library', () => {
       await store.upsert(s);
     });
     await expect(store.get(s.id, s.userId, s.type)).resolves.toMatchObject({ lockVersion: 1 });
+  });
+});
+
+describe('permissions', () => {
+  it('works with the least ACL the README lists', async () => {
+    const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+    const acl = /^\s*(ACL SETUSER charon .*)$/m.exec(readme)![1].split(' ');
+    await admin.call(acl[0], ...acl.slice(1));
+    const password = acl.find((part) => part.startsWith('>'))!.slice(1);
+    const store = await makeStore({ url: `redis://charon:${password}@127.0.0.1:${server.port}` });
+    const userId = `user-${randomId()}`;
+    const first = session({ userId, fingerprint: 'laptop', refreshExpiresAt: clock.now() + 10 });
+    await store.upsert(first);
+    await store.upsert({ ...first, lockVersion: 1 });
+    await store.upsert(session({ userId }), { maxSessions: 5 });
+    clock.advance(10);
+    const second = session({ userId, fingerprint: 'laptop' });
+    await store.upsert(second, { maxSessions: 1 });
+    await expect(store.get(second.id, userId, 'full')).resolves.toMatchObject({ id: second.id });
+    await expect(store.getAll(userId, 'full')).resolves.toHaveLength(1);
+    await expect(store.count(userId, 'full')).resolves.toBe(1);
+    await expect(store.listUsers('full')).resolves.toEqual({ userIds: [userId], cursor: null });
+    await admin.call('FUNCTION', 'FLUSH');
+    await store.upsert(session({ userId }));
+    await store.delete(second.id, userId, 'full');
+    await store.deleteAll(userId, 'full');
+    await expect(store.count(userId, 'full')).resolves.toBe(0);
   });
 });
 
