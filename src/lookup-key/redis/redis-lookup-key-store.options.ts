@@ -1,16 +1,21 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Cluster, Redis } from 'ioredis';
+import type { RedisSessionStoreOptions } from '../../session-store/redis/redis-session-store.options';
 
 /** Purpose string of the default record signing key, passed to the module's `deriveKey`. */
 export const REDIS_LOOKUP_KEY_SIGNING_PURPOSE = 'lookup-key redis record signing';
 
-/** Options of {@link RedisLookupKeyStore} and {@link redisLookupKeyStore}. */
-export interface RedisLookupKeyStoreOptions {
-  /**
-   * The ioredis `Redis` or `Cluster` connection to use; the store never closes it. Through
-   * `redisLookupKeyStore()` it defaults to the Redis session store's connection (one connection for both, closed
-   * by the session store on shutdown). Required when constructing {@link RedisLookupKeyStore} directly.
-   */
+/**
+ * Options of {@link RedisLookupKeyStore} and {@link redisLookupKeyStore}.
+ *
+ * Where to connect, one of:
+ * - nothing (through `redisLookupKeyStore()` only): the Redis session store's connection, shared;
+ * - `client`: an existing ioredis `Redis` or `Cluster`, used but never closed;
+ * - `url` (optionally with `redisOptions`), `redisOptions` alone, or `cluster`: a connection the store creates with
+ *   the Redis session store's fault-handling defaults, owns, and closes on application shutdown.
+ */
+export interface RedisLookupKeyStoreOptions extends Pick<RedisSessionStoreOptions, 'url' | 'redisOptions' | 'cluster' | 'reconnectMaxDelayMs'> {
+  /** An existing ioredis `Redis` or `Cluster` connection; the store never closes it. Not with `url`/`cluster`. */
   client?: Redis | Cluster;
   /**
    * Prefix of every key the store writes; must not contain `{` or `}`. Default: the Redis session store's prefix

@@ -1,4 +1,4 @@
-import { Logger, type LoggerService, type OnModuleInit } from '@nestjs/common';
+import { Logger, type LoggerService, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Cluster, Redis } from 'ioredis';
 import { CharonConfigError } from '../../errors/charon-config.error';
 import { InvalidSessionError } from '../../errors/invalid-session.error';
@@ -6,6 +6,7 @@ import { SessionConflictError } from '../../errors/session-conflict.error';
 import { SessionStorageError } from '../../errors/session-storage.error';
 import { isValidUserId, type UserId } from '../../session/session.model';
 import { OperationDeadlines } from '../../session-store/redis/operation-deadlines';
+import { RedisConnection } from '../../session-store/redis/redis-connection';
 import { RedisSessionStore } from '../../session-store/redis/redis-session-store';
 import {
   DEFAULT_REDIS_KEY_PREFIX,
@@ -56,7 +57,8 @@ function describe(error: unknown): string {
  * intermediate state safe: a record is inserted in its shard before its index entry (a crash in between leaves a
  * record whose credential was never handed out), and revoked in its shard before its index entry goes.
  */
-export class RedisLookupKeyStore extends LookupKeyStore implements OnModuleInit {
+export class RedisLookupKeyStore extends LookupKeyStore implements OnModuleInit, OnApplicationShutdown {
+  /** The ioredis connection: given as `client`, or created from `url`/`redisOptions`/`cluster` (then owned). */
   readonly client: RedisClient;
   readonly keyPrefix: string;
   private readonly codec: LookupKeyRecordCodec;
@@ -66,12 +68,18 @@ export class RedisLookupKeyStore extends LookupKeyStore implements OnModuleInit 
   private readonly logger: LoggerService;
   private initialization: Promise<void> | undefined;
   private functionLoad: Promise<void> | undefined;
+  /** Set when the store created its connection, which it then closes on shutdown. */
+  private readonly ownConnection: RedisConnection | undefined;
 
   /** @throws CharonConfigError listing every problem with `options`. */
   constructor(options: RedisLookupKeyStoreOptions) {
     super();
     const problems: string[] = [];
-    if (!options.client) problems.push('redis lookup-key store: `client` is required (redisLookupKeyStore() shares the session store\'s)');
+    const connects = options.url !== undefined || options.redisOptions !== undefined || options.cluster !== undefined;
+    if (options.client && connects) problems.push('redis lookup-key store: `client` cannot be combined with `url`, `redisOptions` or `cluster`');
+    if (!options.client && !connects) {
+      problems.push('redis lookup-key store: give `client`, `url`, `redisOptions` or `cluster` (redisLookupKeyStore() without any shares the session store\'s connection)');
+    }
     const keyPrefix = options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX;
     if (typeof keyPrefix !== 'string' || /[{}]/.test(keyPrefix)) problems.push('redis lookup-key store: keyPrefix must be a string without "{" or "}"');
     for (const name of ['operationTimeoutMs', 'startupTimeoutMs'] as const) {
@@ -86,13 +94,19 @@ export class RedisLookupKeyStore extends LookupKeyStore implements OnModuleInit 
     }
     if (!(keyLength >= MIN_SIGNING_KEY_BYTES)) problems.push(`redis lookup-key store: getSigningKey must return a key of at least ${MIN_SIGNING_KEY_BYTES} bytes`);
     if (problems.length > 0) throw new CharonConfigError(problems);
-    this.client = options.client!;
     this.keyPrefix = keyPrefix;
     this.codec = new LookupKeyRecordCodec(options.getSigningKey!);
     this.operationTimeoutMs = options.operationTimeoutMs ?? DEFAULT_REDIS_OPERATION_TIMEOUT_MS;
     this.startupTimeoutMs = options.startupTimeoutMs ?? DEFAULT_REDIS_STARTUP_TIMEOUT_MS;
     this.deadlines = new OperationDeadlines(this.operationTimeoutMs);
     this.logger = options.logger ?? new Logger(RedisLookupKeyStore.name);
+    if (options.client) {
+      this.client = options.client;
+    } else {
+      const { url, redisOptions, cluster, reconnectMaxDelayMs } = options;
+      this.ownConnection = new RedisConnection({ url, redisOptions, cluster, reconnectMaxDelayMs }, this.logger, this.startupTimeoutMs);
+      this.client = this.ownConnection.client;
+    }
   }
 
   /**
@@ -109,6 +123,11 @@ export class RedisLookupKeyStore extends LookupKeyStore implements OnModuleInit 
 
   async onModuleInit(): Promise<void> {
     await this.init();
+  }
+
+  /** Closes the connection if the store created it; a given or shared one is left to its owner. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.ownConnection?.close();
   }
 
   insert(record: NewLookupKeyRecord, now: number, options: LookupKeyInsertOptions = {}): Promise<boolean> {
@@ -301,14 +320,14 @@ export class RedisLookupKeyStore extends LookupKeyStore implements OnModuleInit 
  * ```ts
  * CharonModule.forRoot({ ..., store: redisSessionStore({ url }), lookupKeys: { store: redisLookupKeyStore() } })
  * ```
- * Without `client` it shares the Redis session store's connection and key prefix (the session store must then be a
- * `RedisSessionStore`). The record signing key is derived from the base secret unless `getSigningKey` is given.
+ * Without connection options it shares the Redis session store's connection and key prefix (the session store must
+ * then be a `RedisSessionStore`); with `url`, `redisOptions` or `cluster` it makes its own. The record signing key is derived from the base secret unless `getSigningKey` is given.
  * Functions are loaded at startup, so a Redis that cannot run them fails the start, not the first request.
  */
 export function redisLookupKeyStore(options: RedisLookupKeyStoreOptions = {}): LookupKeyStoreFactory {
   return async (context) => {
     let { client, keyPrefix } = options;
-    if (!client) {
+    if (!client && options.url === undefined && options.redisOptions === undefined && options.cluster === undefined) {
       const sessions = context.sessionStore;
       if (!(sessions instanceof RedisSessionStore)) {
         throw new CharonConfigError([
@@ -324,7 +343,12 @@ export function redisLookupKeyStore(options: RedisLookupKeyStoreOptions = {}): L
       getSigningKey = () => key;
     }
     const store = new RedisLookupKeyStore({ ...options, client, keyPrefix, getSigningKey, logger: options.logger ?? context.logger });
-    await store.init();
+    try {
+      await store.init();
+    } catch (error) {
+      await store.onApplicationShutdown();
+      throw error;
+    }
     return store;
   };
 }

@@ -114,9 +114,19 @@ describe('RedisLookupKeyStore (standalone)', () => {
     expect(await store.find(keyset.query(secret), now)).toMatchObject({ record: { userId: 'u' } });
   });
 
-  it('refuses to start without a client or a strong signing key, naming both problems', () => {
+  it('refuses to start without a connection or a strong signing key, naming both problems', () => {
     expect(() => new RedisLookupKeyStore({ getSigningKey: () => randomBytes(8) })).toThrow(
-      /`client` is required[\s\S]*getSigningKey must return a key of at least 32 bytes/,
+      /give `client`, `url`, `redisOptions` or `cluster`[\s\S]*getSigningKey must return a key of at least 32 bytes/,
     );
+  });
+
+  it('makes, uses and closes its own connection when given a URL', async () => {
+    const store = new RedisLookupKeyStore({ url: server.url, getSigningKey: () => signingKey, keyPrefix: 'own:' });
+    await store.init();
+    const secret = randomBytes(32);
+    await store.insert(recordFor(keyset, secret, 'u', now), now);
+    expect(await store.find(keyset.query(secret), now)).toMatchObject({ record: { userId: 'u' } });
+    await store.onApplicationShutdown();
+    expect(store.client.status).toBe('end');
   });
 });
