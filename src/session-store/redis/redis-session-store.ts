@@ -25,8 +25,6 @@ import { collectUsers, decodeListCursor, encodeListCursor, scanTarget } from './
 /** Purpose string of the default signing key, passed to the module's `deriveKey`. */
 export const REDIS_SIGNING_KEY_PURPOSE = 'redis session signing';
 
-
-
 /**
  * Sessions in Redis (>= 7.0), standalone or Cluster, shared by every instance of the app and kept across restarts.
  *
@@ -35,12 +33,12 @@ export const REDIS_SIGNING_KEY_PURPOSE = 'redis session signing';
  * (EXPIREAT) at the latest `refreshExpiresAt` written into it. Value layout and what it shares with 0.1: see
  * `SessionCodec`.
  *
- * Each operation is one round trip: `get` is one HGET, `getAll` one HVALS, `delete` one HDEL, `deleteAll` one DEL,
- * `count` one FCALL_RO, and `upsert` one FCALL of a function that checks the lock version and liveness, writes,
- * raises the key expiry and prunes expired sessions, atomically; for an insert it also deletes the sessions that
- * the new one replaces (same fingerprint, beyond `maxSessions`). Signatures, expiry ("now" from the clock) and
- * ownership are checked in Node; entries that fail are ignored and logged as warnings. `listUsers` SCANs (one
- * FCALL_RO per page).
+ * Each operation on a user's sessions is one round trip: `get` is one HGET, `getAll` one HVALS, `delete` one HDEL,
+ * `deleteAll` one DEL, `count` one FCALL_RO, and `upsert` one FCALL of a function that checks the lock version and
+ * liveness, writes, raises the key expiry and prunes expired sessions, atomically; for an insert it also deletes
+ * the sessions that the new one replaces (same fingerprint, beyond `maxSessions`). Signatures, expiry ("now" from
+ * the clock) and ownership are checked in Node; entries that fail are ignored and logged as warnings. `listUsers`
+ * SCANs: one FCALL_RO per page and primary it reaches.
  *
  * Rolling deploys with 0.1: values written by either version are read, updated and evicted by both (0.1 knows
  * nothing of fingerprints and caps, and orders nothing); each version loads its own function library.
@@ -148,7 +146,8 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
       assertStorableSession(session, options);
       value = this.codec.encode(session, session.lockVersion + 1);
     } catch (error) {
-      // JSON.stringify throws for a BigInt or a cycle in extraPayload. Its message may quote property names: not repeated.
+      // JSON.stringify throws for a BigInt or a cycle in extraPayload; its message may quote property names, so it
+      // is not repeated.
       return Promise.reject(
         error instanceof InvalidSessionError
           ? error
@@ -156,13 +155,14 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
       );
     }
     const { id, userId, type, lockVersion, refreshExpiresAt, fingerprint } = session;
+    const key = this.keys.sessions(userId, type);
     const args: Array<string | number> = [id, lockVersion, value, refreshExpiresAt, this.clock.now()];
     if (lockVersion === 0) {
       const maxSessions = options?.maxSessions;
       if (fingerprint !== undefined) args.push(maxSessions ?? '', JSON.stringify(fingerprint));
       else if (maxSessions !== undefined) args.push(maxSessions);
     }
-    const call = (): Promise<unknown> => this.client.fcall(REDIS_FUNCTION_NAMES.upsert, 1, this.keys.sessions(userId, type), ...args);
+    const call = (): Promise<unknown> => this.client.fcall(REDIS_FUNCTION_NAMES.upsert, 1, key, ...args);
     return this.run(
       'upsert',
       call(),
@@ -279,7 +279,9 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
         'listUsers',
         call(),
         (reply) => {
-          if (!Array.isArray(reply) || typeof reply[0] !== 'string' || !Array.isArray(reply[1])) throw this.unexpectedReply('listUsers');
+          if (!Array.isArray(reply) || typeof reply[0] !== 'string' || !Array.isArray(reply[1])) {
+            throw this.unexpectedReply('listUsers');
+          }
           collectUsers(reply[1] as string[], this.keyPrefix, type, limit, page, pending);
           return reply[0];
         },

@@ -60,7 +60,9 @@ export function decodeListCursor(cursor: unknown): ListPosition {
       return { slot: slot as number | null, scan, pending };
     }
   }
-  throw new CharonUsageError('listUsers: the cursor is not one this store handed out; pass the `cursor` of the previous page unchanged');
+  throw new CharonUsageError(
+    'listUsers: the cursor is not one this store handed out; pass the `cursor` of the previous page unchanged',
+  );
 }
 
 /**

@@ -54,7 +54,8 @@ const v01 = {
   /** 0.1's upsert: one FCALL of its function; resolves with the function's reply code (0 = stored). */
   upsert(s: Session): Promise<unknown> {
     const value = encodeV01(s, s.lockVersion + 1, signingKey);
-    return admin.fcall(FUNCTION_NAMES_V01.upsert, 1, sessionsKey('charon:', s.userId, s.type), s.id, s.lockVersion, value, s.refreshExpiresAt, clock.now());
+    const key = sessionsKey('charon:', s.userId, s.type);
+    return admin.fcall(FUNCTION_NAMES_V01.upsert, 1, key, s.id, s.lockVersion, value, s.refreshExpiresAt, clock.now());
   },
   /** 0.1's get: HGET, then its codec (signature, owner) and the liveness check. */
   async get(id: string, userId: string | number, type = 'full'): Promise<Session | null> {
@@ -143,7 +144,7 @@ describe('values written here, used by 0.1', () => {
     expect((await v01.get(s.id, 'alice'))?.lockVersion).toBe(3);
   });
 
-  it('a value 0.1 rewrote is evicted by its current refreshedAt, not by the stale internal field, and its fingerprint still replaces', async () => {
+  it('a value 0.1 rewrote is evicted by its refreshedAt, not by the stale internal field; its fingerprint still replaces', async () => {
     const userId = 'bob';
     const now = clock.now();
     const laptop = session({ userId, fingerprint: 'laptop', refreshedAt: now - 30 });
