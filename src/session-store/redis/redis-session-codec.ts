@@ -52,19 +52,20 @@ let lastWriteStamp = 0;
  * stamp (two writes in one microsecond, or a clock stepped back). Across processes it orders writes as far as their
  * clocks agree. Eviction uses it to break ties between equal `refreshedAt`: the earlier write goes first.
  */
-export function nextWriteStamp(): number {
+function nextWriteStamp(): number {
   const now = Math.floor((performance.timeOrigin + performance.now()) * 1000);
   lastWriteStamp = now > lastWriteStamp ? now : lastWriteStamp + 1;
   return lastWriteStamp;
 }
 
 /** The stored value of `session` written with `lockVersion` (see {@link SessionCodec} for the layout). */
-export function encodeSession(session: Session, lockVersion: number, key: Uint8Array, stamp: number = nextWriteStamp()): string {
+export function encodeSession(session: Session, lockVersion: number, key: Uint8Array): string {
   // The fingerprint goes right after the internal field, where the Redis function compares it anchored.
   const { fingerprint, ...rest } = session;
   rest.lockVersion = lockVersion;
+  const internal = `${INTERNAL_FIELD_START}${lockVersion},${session.refreshedAt},${nextWriteStamp()}]`;
   const device = fingerprint === undefined ? '' : `,"fingerprint":${JSON.stringify(fingerprint)}`;
-  const json = `${INTERNAL_FIELD_START}${lockVersion},${session.refreshedAt},${stamp}]${device},${JSON.stringify(rest).slice(1)}`;
+  const json = `${internal}${device},${JSON.stringify(rest).slice(1)}`;
   const body = `${lockVersion}:${session.refreshExpiresAt}:${json}`;
   return createHmac('sha256', key).update(body).digest('base64url') + body;
 }

@@ -40,8 +40,9 @@ export const REDIS_SIGNING_KEY_PURPOSE = 'redis session signing';
  * the clock) and ownership are checked in Node; entries that fail are ignored and logged as warnings. `listUsers`
  * SCANs: one FCALL_RO per page and primary it reaches.
  *
- * Rolling deploys with 0.1: values written by either version are read, updated and evicted by both (0.1 knows
- * nothing of fingerprints and caps, and orders nothing); each version loads its own function library.
+ * Rolling deploys with 0.1: values written by either version are read and updated by both, and take part in this
+ * version's eviction (0.1 itself knows nothing of fingerprints and caps); each version loads its own function
+ * library.
  *
  * Failures (Redis unreachable, slower than `operationTimeoutMs`, an unexpected reply) reject with
  * {@link SessionStorageError}; lock conflicts with {@link SessionConflictError}. If Redis lost the functions, the
