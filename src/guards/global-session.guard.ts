@@ -9,8 +9,9 @@ import type { RouteAuthSettings } from './token-guard';
  * route, `LogoutGuard` on logout, a `SessionGuard` with other settings, an app guard marked with
  * `AUTHENTICATES_ROUTE`): that guard decides alone, so refresh and logout work with an expired access token.
  *
- * It guards resolvers and gateways too (`graphql`, `ws` contexts); other contexts (`rpc` handlers of a hybrid app)
- * are refused unless `@Public()`.
+ * It guards GraphQL resolvers too. Nest applies no global guard to WebSocket gateways: give them
+ * `@UseGuards(SessionGuard)`. Where it reaches a microservice handler (`rpc`, a hybrid app that shares its global
+ * enhancers), it refuses it unless `@Public()`: nestjs-charon reads no tokens there.
  */
 @Injectable()
 export class GlobalSessionGuard extends SessionGuard {

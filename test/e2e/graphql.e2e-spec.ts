@@ -14,6 +14,7 @@ import {
   LoadSession,
   LogoutGuard,
   OptionalAuth,
+  Public,
   RefreshTokenGuard,
   RequireClaims,
   SESSION_STORE,
@@ -37,6 +38,12 @@ jest.mock('@as-integrations/express5', () => require('../support/apollo-express-
 
 @Resolver()
 class AccountResolver {
+  /** No guard of its own: the global guard protects it. */
+  @Query(() => String)
+  hello(@CurrentUserId() userId: UserId) {
+    return `hello ${userId}`;
+  }
+
   @Query(() => String)
   @UseGuards(SessionGuard)
   me(@CurrentUserId() userId: UserId, @CurrentTokenTransport() transport: TokenTransport, @Context('req') req: { user?: TokenPayload }) {
@@ -78,6 +85,7 @@ class AuthResolver {
   constructor(private readonly sessions: SessionService) {}
 
   @Mutation(() => String, { nullable: true })
+  @Public()
   async login(@Args('transport', { type: () => String }) transport: TokenTransport, @Context('req') req: HttpRequestLike) {
     return (await this.sessions.create(req, { userId: 1, tokenTransport: transport })).tokens.accessToken;
   }
@@ -115,7 +123,7 @@ describe('GraphQL (Apollo Server on Express)', () => {
     clock = new FixedClock();
     const moduleRef = await Test.createTestingModule({
       imports: [
-        CharonModule.forRoot({ tokenIssuer: 'test', baseSecret: 'a-test-secret-that-is-long-enough-for-hkdf!', isGlobal: true }),
+        CharonModule.forRoot({ tokenIssuer: 'test', baseSecret: 'a-test-secret-that-is-long-enough-for-hkdf!', isGlobal: true, globalGuard: true }),
         GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, autoSchemaFile: true }),
         ResolversModule,
       ],
@@ -157,6 +165,12 @@ describe('GraphQL (Apollo Server on Express)', () => {
     expect(failure(await gql('{ me }', (test) => test.set('Authorization', 'Bearer nonsense')))).toBe('UNAUTHENTICATED bearer token signature invalid');
     clock.advance(905);
     expect(failure(await gql('{ me }', (test) => alice.authorize(test)))).toBe('UNAUTHENTICATED bearer token expired');
+  });
+
+  it('the global guard protects resolvers without a guard of their own; @Public() opens one', async () => {
+    expect(failure(await gql('{ hello }'))).toBe('UNAUTHENTICATED bearer token not found');
+    expect((await gql('{ hello }', (test) => alice.authorize(test))).body).toEqual({ data: { hello: 'hello 1' } });
+    expect((await gql('mutation { login(transport: "bearer") }')).body.data?.login).toEqual(expect.any(String));
   });
 
   it('answers a refused claim with FORBIDDEN and the reason', async () => {

@@ -15,6 +15,7 @@ import {
   CurrentTokenTransport,
   CurrentUserId,
   LoadSession,
+  Public,
   RequireClaims,
   SESSION_STORE,
   SessionGuard,
@@ -32,7 +33,7 @@ function splitSignature(token: string) {
   return { headerPayload: token.slice(0, cut), signature: token.slice(cut) };
 }
 
-const CHARON = CharonModule.forRoot({ tokenIssuer: 'test', baseSecret: 'a-test-secret-that-is-long-enough-for-hkdf!', isGlobal: true });
+const OPTIONS = { tokenIssuer: 'test', baseSecret: 'a-test-secret-that-is-long-enough-for-hkdf!', isGlobal: true };
 
 /** A socket.io gateway: Nest's default handler emits guard failures to the client as `exception` events. */
 @WebSocketGateway()
@@ -49,6 +50,12 @@ class SocketIoGateway {
   @RequireClaims({ role: 'admin' })
   admin() {
     return 'ok';
+  }
+
+  @SubscribeMessage('ping')
+  @Public()
+  ping() {
+    return 'pong';
   }
 
   @SubscribeMessage('loaded')
@@ -94,7 +101,7 @@ class WsModule {}
 
 async function startApp(feature: unknown, adapter?: 'ws') {
   const clock = new FixedClock();
-  const moduleRef = await Test.createTestingModule({ imports: [CHARON, feature as typeof WsModule] })
+  const moduleRef = await Test.createTestingModule({ imports: [CharonModule.forRoot(OPTIONS), feature as typeof WsModule] })
     .overrideProvider(Clock)
     .useValue(clock)
     .compile();
@@ -162,10 +169,12 @@ describe('WebSockets: socket.io gateway and client', () => {
     }
   });
 
-  it('answers failures with a WsException carrying the reason and the code, never a TypeError', async () => {
-    expect(await send(await connect({}), 'whoami')).toEqual({
+  it('answers failures with a WsException carrying the reason and the code, never a TypeError; @Public() opens a message', async () => {
+    const anonymous = await connect({});
+    expect(await send(anonymous, 'whoami')).toEqual({
       exception: { status: 'error', message: 'bearer token not found', code: 'UNAUTHENTICATED' },
     });
+    expect(await send(anonymous, 'ping')).toEqual({ ok: 'pong' }); // @Public()
     expect(await send(await connect({ auth: { token: 42 } }), 'whoami')).toEqual({
       exception: { status: 'error', message: 'bearer token not found', code: 'UNAUTHENTICATED' },
     });
@@ -202,6 +211,7 @@ describe('WebSockets: socket.io gateway and client', () => {
     expect(await send(socket, 'loaded')).toEqual({ exception: generic });
     expect(await send(socket, 'sessions')).toEqual({ exception: generic });
   });
+
 });
 
 describe('WebSockets: ws gateway (@nestjs/platform-ws) and client', () => {
