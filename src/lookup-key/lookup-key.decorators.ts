@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { peekRequestState, type HttpRequestLike } from '../internal/http-request';
+import { getAuthState } from '../context/execution-context-request';
 import type { UserId } from '../session/session.model';
 
 /** The lookup-key record a guard accepted for this request. */
@@ -17,6 +17,5 @@ export interface AuthenticatedLookupKey {
  * ```
  */
 export const CurrentLookupKey = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): AuthenticatedLookupKey | undefined =>
-    peekRequestState(context.switchToHttp().getRequest<HttpRequestLike>())?.lookupKey,
+  (_data: unknown, context: ExecutionContext): AuthenticatedLookupKey | undefined => getAuthState(context)?.lookupKey,
 );

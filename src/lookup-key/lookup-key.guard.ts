@@ -3,6 +3,9 @@ import { Clock } from '../clock/clock';
 import { CharonConfig } from '../config/charon-config';
 import { AuthenticationError, type AuthenticationFailureReason } from '../errors/authentication.error';
 import { AuthorizationError, type AuthorizationFailureReason } from '../errors/authorization.error';
+import { acceptedRequest, guardedRequest } from '../context/execution-context-request';
+import { toContextError } from '../context/context-errors';
+import { AUTHENTICATES_ROUTE } from '../guards/token-guard';
 import { extractToken } from '../guards/token-extraction';
 import { isCrossSiteRequest, isUnsafeMethod } from '../internal/cross-site-request';
 import { requestState, type CharonRequestState, type HttpRequestLike } from '../internal/http-request';
@@ -22,9 +25,13 @@ import { LookupKeyService } from './lookup-key.service';
  * Failures answer 401: `bearer token not found` (no credential), `bearer token signature invalid` (not a
  * well-formed credential, e.g. a JWT), `session not found` (unknown, revoked or expired). An unsafe request
  * authenticated by the cookie alone from another site answers 403 `cross-site request refused`, as for token cookies.
+ * Like the token guards it works in `http`, `graphql` and `ws` contexts, failing with the context's own error, and
+ * the global guard (`globalGuard: true`) leaves the routes it is on to it.
  */
 @Injectable()
 export class LookupKeyGuard implements CanActivate {
+  static readonly [AUTHENTICATES_ROUTE] = true;
+
   constructor(
     protected readonly lookupKeys: LookupKeyService,
     protected readonly config: LookupKeyConfig,
@@ -33,7 +40,19 @@ export class LookupKeyGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<HttpRequestLike>();
+    if (context.getType() === 'http') return this.authenticate(context.switchToHttp().getRequest<HttpRequestLike>());
+    try {
+      const request = guardedRequest(context);
+      await this.authenticate(request);
+      acceptedRequest(context, request);
+      return true;
+    } catch (error) {
+      throw await toContextError(error, context.getType());
+    }
+  }
+
+  /** Finds and verifies the credential of `request`, leaving the record on its state; throws 401 or 403 otherwise. */
+  protected async authenticate(request: HttpRequestLike): Promise<true> {
     const state = requestState(request, this.clock);
     const found = extractToken(request, this.config.cookieName);
     if (found === undefined) this.reject(state, 'bearer token not found');

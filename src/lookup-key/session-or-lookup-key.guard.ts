@@ -1,7 +1,8 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { extractToken } from '../guards/token-extraction';
+import { requestOf } from '../context/execution-context-request';
 import { SessionGuard } from '../guards/session.guard';
-import type { HttpRequestLike } from '../internal/http-request';
+import { AUTHENTICATES_ROUTE } from '../guards/token-guard';
+import { extractToken } from '../guards/token-extraction';
 import { LookupKeyConfig } from './lookup-key-config';
 import { LookupKeyGuard } from './lookup-key.guard';
 
@@ -18,6 +19,8 @@ import { LookupKeyGuard } from './lookup-key.guard';
  */
 @Injectable()
 export class SessionOrLookupKeyGuard implements CanActivate {
+  static readonly [AUTHENTICATES_ROUTE] = true;
+
   constructor(
     private readonly sessionGuard: SessionGuard,
     private readonly lookupKeyGuard: LookupKeyGuard,
@@ -25,9 +28,17 @@ export class SessionOrLookupKeyGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const found = extractToken(context.switchToHttp().getRequest<HttpRequestLike>(), this.config.cookieName);
-    return found !== undefined && this.config.credentials.hasPrefix(found.token)
-      ? this.lookupKeyGuard.canActivate(context)
-      : this.sessionGuard.canActivate(context);
+    return this.presentsLookupKey(context) ? this.lookupKeyGuard.canActivate(context) : this.sessionGuard.canActivate(context);
+  }
+
+  private presentsLookupKey(context: ExecutionContext): boolean {
+    let found: ReturnType<typeof extractToken>;
+    try {
+      found = extractToken(requestOf(context), this.config.cookieName);
+    } catch {
+      // A context without a request (rpc): SessionGuard refuses it the way it refuses every such context.
+      return false;
+    }
+    return found !== undefined && this.config.credentials.hasPrefix(found.token);
   }
 }

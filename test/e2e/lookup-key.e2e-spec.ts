@@ -61,9 +61,9 @@ class KeysController {
 
 type Platform = 'express' | 'fastify';
 
-async function start(platform: Platform, clock: FixedClock, lookupKeys: CharonModuleOptions['lookupKeys'] = {}): Promise<INestApplication> {
+async function start(platform: Platform, clock: FixedClock, lookupKeys: CharonModuleOptions['lookupKeys'] = {}, globalGuard = false): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
-    imports: [CharonModule.forRoot({ tokenIssuer: 'test', baseSecret: SECRET, lookupKeys })],
+    imports: [CharonModule.forRoot({ tokenIssuer: 'test', baseSecret: SECRET, lookupKeys, globalGuard })],
     controllers: [KeysController],
   })
     .overrideProvider(Clock)
@@ -171,6 +171,21 @@ describe.each<Platform>(['express', 'fastify'])('lookup-key guards on %s', (plat
     expect((await request(server).get('/either').set(bearer(credential)).expect(401)).body.message).toBe('session not found');
     expect((await request(server).get('/either').set(bearer('garbage')).expect(401)).body.message).toBe('bearer token signature invalid');
     expect((await request(server).get('/either').expect(401)).body.message).toBe('bearer token not found');
+  });
+});
+
+describe('lookup-key guards under the global guard', () => {
+  it('leave their routes to themselves: a credential passes, an access token does not replace one', async () => {
+    const app = await start('express', new FixedClock(), {}, true);
+    try {
+      const { credential } = await app.get(LookupKeyService).create(3);
+      const alice = await createTestSession(app, { userId: 3 });
+      await request(app.getHttpServer()).get('/key-only').set('Authorization', `Bearer ${credential}`).expect(200);
+      await request(app.getHttpServer()).get('/either').set('Authorization', `Bearer ${credential}`).expect(200, { userId: 3, viaKey: true });
+      expect((await alice.authorize(request(app.getHttpServer()).get('/key-only')).expect(401)).body.message).toBe('bearer token signature invalid');
+    } finally {
+      await app.close();
+    }
   });
 });
 
