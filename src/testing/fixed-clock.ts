@@ -7,7 +7,7 @@ import { Clock } from '../clock/clock';
  * const clock = new FixedClock();
  * moduleRef = await Test.createTestingModule({ imports: [AppModule] })
  *   .overrideProvider(Clock).useValue(clock).compile();
- * clock.advance(901); // the access token has now expired
+ * clock.advance(905); // the access token (900 s, plus 5 s of allowed clock drift) has now expired
  * ```
  */
 export class FixedClock extends Clock {
