@@ -58,9 +58,9 @@ export interface CharonModuleOptions {
    * How refresh tokens are checked against their session:
    * - `'generations'` (Charon's): tokens of the current and the previous token generation may refresh
    *   (see `refreshCycle`); older ones are stale.
-   * - `'strict'`: single use. The token's `jti` must be the session's current refresh token id; the token it
-   *   replaced is still accepted for `refreshTokenReuseInterval` seconds after the rotation (racing tabs, a lost
-   *   response retried). Any other token of the session is a reuse: 401 `token stale` and the session is revoked
+   * - `'strict'`: single use. The token's `jti` must be the session's current refresh token id; the tokens a burst
+   *   of refreshes (each within `refreshTokenReuseInterval` of the one before) replaced are still accepted until
+   *   that interval after the burst's last refresh (racing tabs, a lost response retried). Any other token of the session is a reuse: 401 `token stale` and the session is revoked
    *   (whatever `staleRefreshTokens` says), so two parties refreshing one chain in turn are caught at once.
    * Default: `'generations'`.
    */

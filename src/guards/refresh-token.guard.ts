@@ -10,8 +10,8 @@ import { CLOCK_DRIFT_TOLERANCE, TokenGuard } from './token-guard';
  * `token stale` otherwise). Then `SessionService.refresh()` can refresh it.
  *
  * Which tokens may refresh depends on `refreshTokenRotation`: with `'generations'` those of the current and
- * previous token generation; with `'strict'` only the current token, or the one it replaced within
- * `refreshTokenReuseInterval`. A token refused as stale means two parties hold one session (RFC 9700
+ * previous token generation; with `'strict'` only the current token, or those the last refreshes replaced
+ * while `refreshTokenReuseInterval` after the last refresh lasts. A token refused as stale means two parties hold one session (RFC 9700
  * section 4.14): the session is revoked (strict mode always; generations mode unless `staleRefreshTokens` is
  * `'reject'`), so the thief's copy dies with the victim's.
  */
@@ -36,15 +36,16 @@ export class RefreshTokenGuard extends TokenGuard {
   }
 
   /**
-   * Strict mode: the token must be the session's current refresh token, or the one it replaced while the reuse
-   * interval after that rotation lasts. `jti` values are not secrets (they travel inside signed tokens whose
-   * signature was checked already), so a plain comparison is fine.
+   * Strict mode: the token must be the session's current refresh token, or one the refreshes of the current burst
+   * rotated out while the reuse interval after the last refresh lasts (any number of racing tabs, a lost response
+   * retried). `jti` values are not secrets (they travel inside signed tokens whose signature was checked already),
+   * so a plain comparison is fine.
    */
   protected async checkRotation(state: CharonRequestState, session: Session): Promise<void> {
     const jti = state.payload!.jti;
     if (jti === session.refreshTokenId) return;
     const withinReuseInterval = state.now <= session.refreshedAt + this.config.refreshTokenReuseInterval;
-    if (withinReuseInterval && session.prevRefreshTokenId !== undefined && jti === session.prevRefreshTokenId) return;
+    if (withinReuseInterval && typeof jti === 'string' && session.rotatedRefreshTokenIds?.includes(jti)) return;
     await this.sessions.revokeForReuse(session);
     this.reject(state, 'token stale');
   }

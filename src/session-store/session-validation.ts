@@ -26,8 +26,10 @@ function storageProblems(session: Session, options: SessionUpsertOptions | undef
     problems.push('lockVersion must be a non-negative integer');
   }
   if (typeof session.refreshTokenId !== 'string') problems.push('refreshTokenId must be a string');
-  for (const field of ['prevRefreshTokenId', 'fingerprint'] as const) {
-    if (session[field] !== undefined && typeof session[field] !== 'string') problems.push(`${field} must be a string when set`);
+  if (session.fingerprint !== undefined && typeof session.fingerprint !== 'string') problems.push('fingerprint must be a string when set');
+  const rotated = session.rotatedRefreshTokenIds;
+  if (rotated !== undefined && !(Array.isArray(rotated) && rotated.every((id) => typeof id === 'string'))) {
+    problems.push('rotatedRefreshTokenIds must be an array of strings when set');
   }
   if (options?.maxSessions !== undefined && !isPositiveInteger(options.maxSessions)) {
     problems.push('options.maxSessions must be a positive integer when set');
@@ -38,7 +40,7 @@ function storageProblems(session: Session, options: SessionUpsertOptions | undef
 /**
  * Throws {@link InvalidSessionError} unless every store can keep `session` faithfully: `id`, `type` and
  * `refreshTokenId` strings, `userId` a string or a finite number, times integer unix seconds (`expiresAt` may be
- * `'infinite'`), `lockVersion` a non-negative integer, `fingerprint` and `prevRefreshTokenId` strings when set, and
+ * `'infinite'`), `lockVersion` a non-negative integer, `fingerprint` a string and `rotatedRefreshTokenIds` an array of strings when set, and
  * `options.maxSessions` a positive integer when set. Stores call it before touching their backend, so that every
  * store refuses the same sessions the same way. The message names the fields, never their values.
  */

@@ -11,12 +11,15 @@ export type TokenTransport = 'bearer' | 'cookie' | 'cookie_only';
 /** All token transports, in documentation order. */
 export const TOKEN_TRANSPORTS: readonly TokenTransport[] = ['bearer', 'cookie', 'cookie_only'];
 
+/** Most rotated-out refresh token ids a session remembers (see {@link Session.rotatedRefreshTokenIds}). */
+export const MAX_ROTATED_REFRESH_TOKEN_IDS = 16;
+
 /** A user id as the application gave it at login; the type (string or number) is preserved everywhere. */
 export type UserId = string | number;
 
 /**
  * Current version of the {@link Session} model; stored sessions of older versions are upgraded on read
- * (see `upgradeSession`). Version 2 added the optional `fingerprint` and `prevRefreshTokenId`.
+ * (see `upgradeSession`). Version 2 added the optional `fingerprint` and `rotatedRefreshTokenIds`.
  */
 export const SESSION_MODEL_VERSION = 2;
 
@@ -44,10 +47,12 @@ export interface Session {
   /** `jti` of the current refresh token. */
   refreshTokenId: string;
   /**
-   * `jti` of the refresh token this session's current one replaced, for the strict rotation mode's reuse
-   * interval (a racing tab or a retried lost response). Absent on new sessions and on sessions stored by 0.1.
+   * `jti`s of the refresh tokens rotated out by the refreshes of the current burst (refreshes less than the reuse
+   * interval apart), oldest first, at most {@link MAX_ROTATED_REFRESH_TOKEN_IDS}: the strict rotation mode still
+   * accepts them until the interval after the last refresh ends (racing tabs, a retried lost response). Absent on
+   * new sessions and on sessions stored by 0.1.
    */
-  prevRefreshTokenId?: string;
+  rotatedRefreshTokenIds?: string[];
   /** Start of the current token generation. */
   tokensFreshFrom: number;
   /** Start of the previous token generation. */

@@ -27,7 +27,7 @@ import { TokenFactory, type TokenPayload } from '../tokens/token-factory';
 import { splitSignature } from '../tokens/token-transport';
 import { computeTimestamps, type SessionTimestamps } from './session-timestamps';
 import { upgradeSession } from './session-upgrade';
-import { isValidUserId, SESSION_MODEL_VERSION, TOKEN_TRANSPORTS, type Session, type TokenTransport, type UserId } from './session.model';
+import { isValidUserId, MAX_ROTATED_REFRESH_TOKEN_IDS, SESSION_MODEL_VERSION, TOKEN_TRANSPORTS, type Session, type TokenTransport, type UserId } from './session.model';
 import { refreshGeneration } from './token-generation';
 
 /** Longest `fingerprint` accepted, characters. */
@@ -90,6 +90,15 @@ function describeCause(cause: unknown): string {
   if (!(cause instanceof Error)) return `: ${String(cause)}`;
   const code = (cause as { code?: unknown }).code;
   return `: ${cause.name}${typeof code === 'string' ? ` ${code}` : ''}: ${cause.message}`;
+}
+
+/**
+ * The refresh token ids a refresh at `now` rotates out: the current one joins those of the burst when the last
+ * refresh was within the reuse interval, else it starts a new burst alone (older tokens are dead from then on).
+ */
+function rotatedRefreshTokenIds(current: Session, now: number, reuseInterval: number): string[] {
+  const burst = now <= current.refreshedAt + reuseInterval ? (current.rotatedRefreshTokenIds ?? []) : [];
+  return [...burst, current.refreshTokenId].slice(-MAX_ROTATED_REFRESH_TOKEN_IDS);
 }
 
 function randomId(): string {
@@ -171,7 +180,7 @@ export class SessionService {
       refreshedAt: time.now,
       refreshExpiresAt: time.refreshExpiresAt,
       refreshTokenId: randomId(),
-      prevRefreshTokenId: current.refreshTokenId,
+      rotatedRefreshTokenIds: rotatedRefreshTokenIds(current, state.now, this.config.refreshTokenReuseInterval),
       extraPayload: options.extraPayload ?? current.extraPayload,
       ...(generation.startsNewGeneration ? { tokensFreshFrom: time.now, prevTokensFreshFrom: current.tokensFreshFrom } : {}),
     };

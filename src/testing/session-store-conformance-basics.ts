@@ -33,8 +33,8 @@ export function basicCases(t: ConformanceContext): void {
       assertSameData(await t.store.get(s.id, s.userId, s.type), stored(s));
     });
 
-    it('round-trips the version 2 fields fingerprint and prevRefreshTokenId', async () => {
-      const s = t.session({ fingerprint: `device ${randomId()} ünï`, prevRefreshTokenId: randomId() });
+    it('round-trips the version 2 fields fingerprint and rotatedRefreshTokenIds', async () => {
+      const s = t.session({ fingerprint: `device ${randomId()} ünï`, rotatedRefreshTokenIds: [randomId(), randomId()] });
       await t.store.upsert(s);
       assertSameData(await t.store.get(s.id, s.userId, s.type), stored(s));
     });

@@ -309,6 +309,28 @@ describe.each<Platform>(['express', 'fastify'])('failing closed on %s', (platfor
       expect(await refresh(s, retried.token!)).toEqual({ status: 401, message: 'session not found' });
     });
 
+    it('strict tolerates any number of racing tabs with one token within the interval, then only the newest token', async () => {
+      started = await start(platform, { refreshTokenRotation: 'strict', refreshTokenReuseInterval: 10 });
+      const s = started;
+      const login = await createTestSession(s.app, { userId: 1 });
+      s.clock.advance(60);
+      const tabs = [];
+      for (let i = 0; i < 5; i++) {
+        tabs.push(await refresh(s, login.refreshToken));
+        s.clock.advance(1);
+      }
+      expect(tabs.map((tab) => tab.status)).toEqual([200, 200, 200, 200, 200]);
+      // Every token of the burst still refreshes inside the interval.
+      const again = await refresh(s, tabs[0].token!);
+      expect(again.status).toBe(200);
+      s.clock.advance(30);
+      const newest = await refresh(s, again.token!);
+      expect(newest.status).toBe(200);
+      // A new burst began: the old burst's tokens are rotated-out tokens now.
+      s.clock.advance(30);
+      expect(await refresh(s, tabs[4].token!)).toEqual({ status: 401, message: 'token stale' });
+    });
+
     it('strict catches two parties refreshing one chain in turn, which generations tolerate within the cycle', async () => {
       for (const rotation of ['strict', 'generations'] as const) {
         const s = await start(platform, { refreshTokenRotation: rotation, refreshTokenReuseInterval: 1 });

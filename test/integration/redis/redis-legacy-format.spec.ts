@@ -67,7 +67,7 @@ const v01 = {
   },
 };
 
-/** A session as 0.1 created it (model version 1: no fingerprint, no prevRefreshTokenId). */
+/** A session as 0.1 created it (model version 1: no fingerprint, no rotatedRefreshTokenIds). */
 const sessionV01 = (overrides: Partial<Session> = {}): Session => buildSession({ version: 1, ...overrides }, clock.now());
 const session = (overrides: Partial<Session> = {}): Session => buildSession(overrides, clock.now());
 

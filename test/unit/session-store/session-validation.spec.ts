@@ -9,7 +9,7 @@ describe('assertStorableSession', () => {
   it('accepts a complete session, with or without the optional fields and options', () => {
     expect(() => assertStorableSession(buildSession())).not.toThrow();
     expect(() =>
-      assertStorableSession(buildSession({ expiresAt: 'infinite', fingerprint: 'f', prevRefreshTokenId: 'p', userId: 0 }), {
+      assertStorableSession(buildSession({ expiresAt: 'infinite', fingerprint: 'f', rotatedRefreshTokenIds: ['p'], userId: 0 }), {
         maxSessions: 1,
       }),
     ).not.toThrow();
