@@ -93,43 +93,58 @@ local function refreshed_at_from_json(value)
   return ok and type(session) == 'table' and tonumber(session.refreshedAt) or 0
 end
 
--- Eviction order: least recently refreshed first, then earlier write first (values without a stamp before any).
-local function older(a, b)
-  if a[1] ~= b[1] then return a[1] < b[1] end
-  if a[2] ~= b[2] then return a[2] < b[2] end
-  return a[3] < b[3]
-end
-
 -- Before the insert of id: deletes every expired session, the live ones whose fingerprint JSON is fingerprint
 -- (nil: none), and then the least recently refreshed, until at most max - 1 others are left (max nil: no cap).
 -- Values this code cannot parse are left alone and not counted.
 local function make_room(key, id, now, max, fingerprint)
   local entries = redis.call('HGETALL', key)
   local needle = fingerprint and (',"fingerprint":' .. fingerprint)
-  local doomed, kept = {}, {}
+  local doomed = {}
+  -- The live sessions that count toward max, as parallel arrays (no table per session).
+  local fields, refreshed, stamps = {}, {}, {}
   for i = 1, #entries, 2 do
     local field, value = entries[i], entries[i + 1]
     if field ~= id then
-      local _, stop, lock_version, expires_at, written, refreshed, stamp = string.find(value, ORDERED, MAC_END + 1)
+      local _, stop, lock_version, expires_at, written, refreshed_at, stamp = string.find(value, ORDERED, MAC_END + 1)
       if not stop then lock_version, expires_at = string.match(value, HEADER, MAC_END + 1) end
       expires_at = tonumber(expires_at)
       if expires_at then
         if expires_at <= now or (needle and stop and string.sub(value, stop + 1, stop + #needle) == needle) then
           doomed[#doomed + 1] = field
         elseif max then
+          local n = #fields + 1
+          fields[n] = field
           if stop and written == lock_version then
-            kept[#kept + 1] = { tonumber(refreshed), tonumber(stamp), field }
+            refreshed[n], stamps[n] = tonumber(refreshed_at), tonumber(stamp)
           else
-            kept[#kept + 1] = { refreshed_at_from_json(value), 0, field }
+            -- No stamp: before any stamped value of the same second.
+            refreshed[n], stamps[n] = refreshed_at_from_json(value), 0
           end
         end
       end
     end
   end
-  local excess = max and #kept - max + 1 or 0
+  local excess = max and #fields - max + 1 or 0
   if excess > 0 then
-    table.sort(kept, older)
-    for i = 1, excess do doomed[#doomed + 1] = kept[i][3] end
+    -- Eviction order: least recently refreshed first, then the earlier write.
+    local function older(i, j)
+      if refreshed[i] ~= refreshed[j] then return refreshed[i] < refreshed[j] end
+      if stamps[i] ~= stamps[j] then return stamps[i] < stamps[j] end
+      return fields[i] < fields[j]
+    end
+    if excess == 1 then
+      -- The usual case, a login at the cap: one pass instead of a sort.
+      local oldest = 1
+      for i = 2, #fields do
+        if older(i, oldest) then oldest = i end
+      end
+      doomed[#doomed + 1] = fields[oldest]
+    else
+      local order = {}
+      for i = 1, #fields do order[i] = i end
+      table.sort(order, older)
+      for i = 1, excess do doomed[#doomed + 1] = fields[order[i]] end
+    end
   end
   if #doomed > 0 then hdel(key, doomed) end
 end

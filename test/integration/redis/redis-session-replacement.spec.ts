@@ -123,6 +123,15 @@ describe('eviction order', () => {
     expect(evicted).toEqual([written[1].id, written[2].id, written[3].id, written[4].id, written[0].id]);
   });
 
+  it('breaks same-second ties by write order also when one insert evicts several', async () => {
+    const userId = `user-${randomId()}`;
+    const written = [];
+    for (let i = 0; i < 6; i++) written.push(await insert(session({ userId })));
+    await store.upsert(written[2]);
+    const incoming = await insert(session({ userId }), 3);
+    expect(await idsOf(userId)).toEqual([written[5].id, written[2].id, incoming.id].sort());
+  });
+
   it('counts only live sessions toward the cap and removes the expired ones it meets', async () => {
     const userId = `user-${randomId()}`;
     const key = sessionsKey('charon:', userId, 'full');
