@@ -1,10 +1,10 @@
 /**
- * The package as users get it: `npm pack` (prepack builds it), then the tarball installed from the registry's
- * point of view into fresh Nest 11 (CommonJS) and Nest 12 (ES modules, as `@nestjs/cli` 12 scaffolds) apps in
+ * The package as users get it: `npm pack` (prepack builds it), then the tarball installed, with everything else
+ * from the registry, into fresh Nest 11 (CommonJS) and Nest 12 (ES modules, as `@nestjs/cli` 12 scaffolds) apps in
  * temp directories. Each app type-checks a consumer under every moduleResolution, boots on every Node.js binary
  * given (this one, plus CHARON_TEST_NODES) with and without require(esm), authenticates over HTTP, and runs the
  * module's e2e suite against its install: Jest for Nest 11, Vitest for Nest 12 (whose packages Jest's CommonJS
- * runtime cannot load). Installs use a shared npm cache (see NPM_CACHE), so repeated runs stay fast.
+ * runtime cannot load). Installs prefer npm's cache (--prefer-offline), so repeated runs hardly touch the registry.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

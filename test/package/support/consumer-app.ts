@@ -12,12 +12,6 @@ import { runCommand } from './run-command';
 export const REPO_ROOT = join(__dirname, '../../..');
 const FIXTURES = join(__dirname, '../fixtures');
 
-/**
- * npm's cache for every install these tests make, kept between runs (under node_modules, so a fresh clone starts
- * empty and nothing is committed). `--prefer-offline` then makes repeated runs install without network round trips.
- */
-export const NPM_CACHE = join(REPO_ROOT, 'node_modules/.cache/nestjs-charon-consumer-npm');
-
 export type ConsumerFixture = 'nest11-app' | 'nest12-app';
 
 /** Copies a fixture app into `dir` and installs it, with `tarball` as its nestjs-charon dependency. */
@@ -28,9 +22,11 @@ export async function installConsumerApp(fixture: ConsumerFixture, tarball: stri
   // What `npm install nestjs-charon` writes, pointing at the tarball instead of the registry.
   manifest.dependencies['nestjs-charon'] = `file:${tarball}`;
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  // npm's own cache (shared with every other install on the machine, and between the two apps): with
+  // --prefer-offline, packages and metadata already cached are used without asking the registry again.
   await runCommand(
     'npm',
-    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', '--cache', NPM_CACHE],
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'],
     // npm warns about engines (Nest 12's file-type wants Node >= 22); the install still has to succeed.
     { cwd: dir, timeoutMs: 240_000 },
   );
