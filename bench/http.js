@@ -7,6 +7,8 @@
  *   the analysis, the charon app's unguarded route, passport-jwt given a KeyObject secret, and a no-op Nest guard
  *   with the same parameter decorators (the floor of any guard).
  * - POST /auth/refresh and POST /auth/login with the memory and the Redis store.
+ * - GET /api/whoami with a lookup-key credential (`LookupKeyGuard`, Redis store) vs express-session + connect-redis
+ *   (with and without its per-request touch) vs the plain app's unguarded route.
  *
  * Each app runs in its own process, the load generator in another; with pinning (default) the apps are on core
  * 0 and autocannon on core 1 (the machine this was written for has 2). Contenders of one comparison alternate
@@ -74,7 +76,7 @@ async function run({ log }) {
   const settings = { ...config.http, pinned: config.pin, app_cpu: config.pin ? APP_CPU : null, load_cpu: config.pin ? LOAD_CPU : null };
   const { connections, durationSec, warmupSec, rounds } = config.http;
   // BENCH_HTTP_SCENARIOS=me,refresh,login (default all) runs a subset, e.g. while profiling one route.
-  const scenarios = (process.env.BENCH_HTTP_SCENARIOS || 'me,refresh,login').split(',');
+  const scenarios = (process.env.BENCH_HTTP_SCENARIOS || 'me,refresh,login,lookup').split(',');
   const children = [];
   let redis;
   const cleanup = async () => {
@@ -100,6 +102,8 @@ async function run({ log }) {
       plain: await startApp('plain', 'plain-app.js'),
       passport: await startApp('passport-jwt', 'passport-app.js'),
       passport_keyobject: await startApp('passport-jwt-keyobject', 'passport-app.js', { BENCH_PASSPORT_KEYOBJECT: '1' }),
+      express_session: await startApp('express-session', 'express-session-app.js'),
+      express_session_no_touch: await startApp('express-session-no-touch', 'express-session-app.js', { BENCH_SESSION_NO_TOUCH: '1' }),
     };
     // A/B experiments: BENCH_ALT_DIST=<a compiled build of a candidate change> adds the same charon app built from
     // it (contenders charon_alt and charon_alt_unguarded_route). Not part of a normal run.
@@ -118,6 +122,28 @@ async function run({ log }) {
       const summary = await request(cannon, { type: 'run', job: { connections, ...job } });
       const after = (await request(app, { type: 'cpu' })).cpu_us;
       return { ...summary, cpu_us_per_req: summary.ok > 0 ? (after - before) / summary.ok : null };
+    };
+    /**
+     * Warms up, then runs `rounds` rounds of every contender (order rotating), and returns each one's figure plus
+     * `ratio_vs_<name>` / `cpu_ratio_vs_<name>` of the `reference` contender (when it runs) against each other one.
+     */
+    const compare = async (label, contenders, reference) => {
+      for (const c of contenders) await expectGet(c.port, c.route, c.headers, c.check);
+      const job = (c, duration) => ({ mode: 'static', url: `http://127.0.0.1:${c.port}${c.route}`, headers: c.headers, duration });
+      log(`http: ${label} warm-up (${warmupSec} s each)`);
+      for (const c of contenders) await load(job(c, warmupSec));
+      const samples = Object.fromEntries(contenders.map((c) => [c.name, []]));
+      for (let round = 0; round < rounds; round++) {
+        for (const c of rotate(contenders, round)) samples[c.name].push(await load(job(c, durationSec)));
+        log(`http: ${label} round ${round + 1}/${rounds}: ${contenders.map((c) => `${c.name} ${Math.round(samples[c.name].at(-1).req_per_sec)}`).join(', ')}`);
+      }
+      const figures = Object.fromEntries(contenders.map((c) => [c.name, figure(samples[c.name])]));
+      for (const { name } of contenders.filter((c) => c.name !== reference && figures[reference])) {
+        figures[`ratio_vs_${name}`] = ratio(figures[reference].req_per_sec, figures[name].req_per_sec);
+        // The same comparison by server CPU per request (this ÷ reference, so > 1 means the reference is cheaper).
+        figures[`cpu_ratio_vs_${name}`] = ratio(figures[name].cpu_us_per_req, figures[reference].cpu_us_per_req);
+      }
+      return figures;
     };
 
     // ---- GET /me ----
@@ -150,22 +176,38 @@ async function run({ log }) {
         const wanted = process.env.BENCH_HTTP_ME.split(',');
         meContenders.splice(0, meContenders.length, ...meContenders.filter((c) => wanted.includes(c.name)));
       }
-      for (const c of meContenders) await expectGet(c.port, c.route, c.headers, c.check);
-      const meJob = (c, duration) => ({ mode: 'static', url: `http://127.0.0.1:${c.port}${c.route}`, headers: c.headers, duration });
-      log(`http: GET /me warm-up (${warmupSec} s each)`);
-      for (const c of meContenders) await load(meJob(c, warmupSec));
-      const meSamples = Object.fromEntries(meContenders.map((c) => [c.name, []]));
-      for (let round = 0; round < rounds; round++) {
-        for (const c of rotate(meContenders, round)) meSamples[c.name].push(await load(meJob(c, durationSec)));
-        log(`http: GET /me round ${round + 1}/${rounds}: ${meContenders.map((c) => `${c.name} ${Math.round(meSamples[c.name].at(-1).req_per_sec)}`).join(', ')}`);
-      }
-      me = Object.fromEntries(meContenders.map((c) => [c.name, figure(meSamples[c.name])]));
+      me = await compare('GET /me', meContenders, 'charon');
       me.token_length = { charon: charonToken.length, passport_jwt: passportToken.length };
-      for (const { name } of meContenders.filter((c) => c.name !== 'charon' && me.charon)) {
-        me[`ratio_vs_${name}`] = ratio(me.charon.req_per_sec, me[name].req_per_sec);
-        // The same comparison by server CPU per request (this ÷ charon, so > 1 means charon is cheaper).
-        me[`cpu_ratio_vs_${name}`] = ratio(me[name].cpu_us_per_req, me.charon.cpu_us_per_req);
-      }
+    }
+
+    // ---- GET /api/whoami: a lookup-key credential on Redis vs express-session + connect-redis ----
+    let lookupKey = null;
+    let lookupContenders = [];
+    if (scenarios.includes('lookup')) {
+      const key = (await postJson(ports.charon_redis, '/api-keys', { username: 'user42' })).key;
+      const sessionCookie = async (port) => {
+        const response = await fetch(`http://127.0.0.1:${port}/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'user42' }),
+        });
+        if (response.status !== 201) throw new Error(`express-session login answered ${response.status}`);
+        return { cookie: response.headers.get('set-cookie').split(';')[0] };
+      };
+      const is42 = (json) => json.userId === 42;
+      lookupContenders = [
+        { name: 'charon_lookup_key', port: ports.charon_redis, route: '/api/whoami', headers: { authorization: `Bearer ${key}` }, check: is42 },
+        { name: 'express_session', port: ports.express_session, route: '/whoami', headers: await sessionCookie(ports.express_session), check: is42 },
+        {
+          name: 'express_session_no_touch',
+          port: ports.express_session_no_touch,
+          route: '/whoami',
+          headers: await sessionCookie(ports.express_session_no_touch),
+          check: is42,
+        },
+        { name: 'unguarded', port: ports.plain, route: '/me', headers: { authorization: `Bearer ${key}` }, check: (json) => json.userId === 123456 },
+      ];
+      lookupKey = await compare('GET /api/whoami (lookup key)', lookupContenders, 'charon_lookup_key');
     }
 
     // ---- POST /auth/refresh and POST /auth/login, memory and Redis ----
@@ -193,7 +235,7 @@ async function run({ log }) {
       ['refresh', refreshJob],
       ['login', loginJob],
     ].filter(([phase]) => scenarios.includes(phase));
-    const results = { settings: { ...settings, alt_dist: altDist }, me };
+    const results = { settings: { ...settings, alt_dist: altDist }, me, lookup_key: lookupKey };
     for (const [phase, makeJob] of phases) {
       log(`http: POST /auth/${phase} warm-up`);
       for (const s of stores) await load(await makeJob(s, warmupSec));
@@ -217,6 +259,17 @@ async function run({ log }) {
           ...row(c.name, me[c.name]),
           c.name === 'charon' ? '1' : me[`ratio_vs_${c.name}`],
           c.name === 'charon' ? '1' : me[`cpu_ratio_vs_${c.name}`],
+        ]),
+      });
+    }
+    if (lookupKey) {
+      tables.push({
+        title: `HTTP GET /api/whoami, lookup-key credential on Redis vs express-session + connect-redis (${connections} connections, median req/s)`,
+        columns: [...columns, 'lookup key ÷ this (req/s)', 'this ÷ lookup key (CPU/req)'],
+        rows: lookupContenders.map((c, i) => [
+          ...row(c.name, lookupKey[c.name]),
+          i === 0 ? '1' : lookupKey[`ratio_vs_${c.name}`],
+          i === 0 ? '1' : lookupKey[`cpu_ratio_vs_${c.name}`],
         ]),
       });
     }

@@ -33,6 +33,7 @@ const TARGETS = [
   ['tokens.sign.hs256.ratio_vs_jose', '>=', 10, 'HS256 sign vs jose'],
   ['http.me.ratio_vs_unguarded', '>=', 0.9, 'GET /me with SessionGuard vs no guard', 'http.me.cpu_ratio_vs_unguarded'],
   ['http.me.ratio_vs_passport_jwt', '>=', 1.3, 'GET /me vs @nestjs/passport + passport-jwt', 'http.me.cpu_ratio_vs_passport_jwt'],
+  ['http.lookup_key.ratio_vs_express_session', '>=', 1.2, 'lookup-key credential on Redis vs express-session + connect-redis', 'http.lookup_key.cpu_ratio_vs_express_session'],
   ['stores.redis.get.ratio_vs_raw', '>=', 0.8, 'Redis store get vs raw HGET', 'stores.redis.get.cpu_ratio_vs_raw'],
   ['stores.redis.upsert.ratio_vs_raw', '>=', 0.6, 'Redis store upsert vs raw FCALL (no-op)', 'stores.redis.upsert.cpu_ratio_vs_raw'],
   // "Time per op must stay flat": our reading is at most 1.5x from 10k to 1M sessions.

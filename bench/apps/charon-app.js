@@ -3,7 +3,9 @@
  * The nestjs-charon app: `CharonModule.forRoot` + `@UseGuards(SessionGuard)` on GET /me, exactly as a user writes
  * it (see sample/), plus POST /auth/login and POST /auth/refresh (`RefreshTokenGuard` + `SessionService.refresh`),
  * and GET /me-open: the same app's route without a guard. The auth controller opts into CharonCookieInterceptor,
- * as sample/ does.
+ * as sample/ does. GET /api/whoami takes a lookup-key credential (`LookupKeyGuard`), minted by POST /api-keys
+ * (`{ username }`, no authentication: a benchmark shortcut); with BENCH_STORE=redis the lookup-key store shares the
+ * Redis session store's connection (`redisLookupKeyStore()`).
  *
  * Env: BENCH_DIST (compiled library), BENCH_SECRET (base secret), BENCH_STORE=memory|redis, REDIS_URL.
  * Login checks no password: a real app's password hash (scrypt/argon2, tens of ms by design) would dominate the
@@ -14,7 +16,8 @@ const { Body, Controller, Get, HttpCode, Injectable, Module, Post, Req, Unauthor
 const { decorateClass, decorateMethod, serve } = require('./nest-js');
 
 const charon = require(path.join(process.env.BENCH_DIST, 'index.js'));
-const { CharonModule, CurrentTokenPayload, CurrentTokenTransport, RefreshTokenGuard, SessionGuard, SessionService } = charon;
+const { CharonModule, CurrentLookupKey, CurrentTokenPayload, CurrentTokenTransport, CurrentUserId, LookupKeyGuard, LookupKeyService } = charon;
+const { RefreshTokenGuard, SessionGuard, SessionService } = charon;
 
 /** Users `user0` .. `user9999`, ids 0..9999 (numbers, like most apps' primary keys). */
 function findUser(username) {
@@ -64,16 +67,36 @@ decorateMethod(AuthController, 'login', [Post('login')], [[Body()], [Req()]]);
 decorateMethod(AuthController, 'refresh', [Post('refresh'), HttpCode(200), UseGuards(RefreshTokenGuard)], [[Req()]]);
 decorateClass(AuthController, [Controller('auth'), UseInterceptors(charon.CharonCookieInterceptor)], [SessionService]);
 
+class ApiKeysController {
+  constructor(lookupKeys) {
+    this.lookupKeys = lookupKeys;
+  }
+
+  async create(body) {
+    const user = findUser(body && body.username);
+    if (!user) throw new UnauthorizedException('invalid username');
+    const { record, credential } = await this.lookupKeys.create(user.id);
+    return { id: record.id, key: credential };
+  }
+
+  whoami(userId, key) {
+    return { userId, keyId: key.recordId };
+  }
+}
+decorateMethod(ApiKeysController, 'create', [Post('api-keys')], [[Body()]]);
+decorateMethod(ApiKeysController, 'whoami', [Get('api/whoami'), UseGuards(LookupKeyGuard)], [[CurrentUserId()], [CurrentLookupKey()]]);
+decorateClass(ApiKeysController, [Controller()], [LookupKeyService]);
+
 /** `nestjs-charon/redis` (dist/redis.js); builds from before that entry point exported the store from the index. */
 function redisEntryPoint() {
   const file = path.join(process.env.BENCH_DIST, 'redis.js');
   return require('node:fs').existsSync(file) ? require(file) : charon;
 }
 
-const store =
-  process.env.BENCH_STORE === 'redis'
-    ? redisEntryPoint().redisSessionStore({ url: process.env.REDIS_URL })
-    : charon.memorySessionStore();
+const onRedis = process.env.BENCH_STORE === 'redis';
+const store = onRedis ? redisEntryPoint().redisSessionStore({ url: process.env.REDIS_URL }) : charon.memorySessionStore();
+// Builds from before lookup keys have neither the option nor the routes' guard.
+const lookupKeys = onRedis && redisEntryPoint().redisLookupKeyStore ? { store: redisEntryPoint().redisLookupKeyStore() } : undefined;
 
 class AppModule {}
 decorateClass(AppModule, [
@@ -83,9 +106,10 @@ decorateClass(AppModule, [
         tokenIssuer: 'https://api.example.com',
         baseSecret: () => process.env.BENCH_SECRET,
         store,
+        lookupKeys,
       }),
     ],
-    controllers: [MeController, OpenController, AuthController],
+    controllers: [MeController, OpenController, AuthController, ...(LookupKeyGuard ? [ApiKeysController] : [])],
   }),
 ]);
 void Injectable;

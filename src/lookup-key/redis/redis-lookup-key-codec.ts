@@ -8,6 +8,9 @@ import { publicRecord } from '../lookup-key-validation';
 /** Length of the base64url HMAC-SHA256 that signs a stored record. */
 const MAC_LENGTH = 43;
 
+/** Verified values remembered (about 300 bytes each) before the memo starts over. */
+const VERIFIED_MEMO_SIZE = 10_000;
+
 /** `<revokedAt>:<expiresAt>:<version>:<lookupKey>:` then the MAC and the JSON (see the functions' layout). */
 const RECORD_HEADER = /^(\d+):(\d+):(\d+):([\w-]+):/;
 
@@ -37,8 +40,15 @@ export interface DecodedRecord {
  * Signs and verifies shard record values. The MAC covers the version, the lookup key and the record, so someone
  * who can write to Redis but does not hold the signing key cannot point their own credential at another user's
  * record, nor change a record's user or expiry; such values are refused like absent ones.
+ *
+ * Values verified with the current key are remembered by their exact bytes, so a credential used again costs a map
+ * lookup instead of an HMAC and a JSON parse. Only a value Redis has just returned is ever looked up, so the memo
+ * cannot serve anything stale; a different key empties it.
  */
 export class LookupKeyRecordCodec {
+  private readonly verified = new Map<string, DecodedRecord>();
+  private verifiedWith: Uint8Array | undefined;
+
   constructor(private readonly getKey: () => Uint8Array) {}
 
   /** The value of a live record: `0:<expiresAt>:<version>:<lookupKey>:<mac><json>`. */
@@ -47,8 +57,24 @@ export class LookupKeyRecordCodec {
     return `0:${record.expiresAt}:${key.version}:${key.lookupKey}:${this.mac(key, json)}${json}`;
   }
 
-  /** The record of a stored value if its signature and fields check out, else undefined. */
+  /** The record of a stored value if its signature and fields check out, else undefined. A copy the caller may keep. */
   decode(value: string): DecodedRecord | undefined {
+    const key = this.getKey();
+    if (key !== this.verifiedWith) {
+      this.verified.clear();
+      this.verifiedWith = key;
+    }
+    let decoded = this.verified.get(value);
+    if (decoded === undefined) {
+      decoded = this.verify(value);
+      if (decoded === undefined) return undefined;
+      if (this.verified.size >= VERIFIED_MEMO_SIZE) this.verified.clear();
+      this.verified.set(value, decoded);
+    }
+    return { record: publicRecord(decoded.record), key: { ...decoded.key } };
+  }
+
+  private verify(value: string): DecodedRecord | undefined {
     const header = RECORD_HEADER.exec(value);
     if (header === null) return undefined;
     const key = { version: Number(header[3]), lookupKey: header[4] };

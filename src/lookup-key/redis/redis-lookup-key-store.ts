@@ -30,6 +30,9 @@ type RedisClient = Redis | Cluster;
 
 const MIN_SIGNING_KEY_BYTES = 32;
 
+/** Warnings about refused records are coalesced to one per this many milliseconds, so they cannot flood the log. */
+const WARNING_INTERVAL_MS = 60_000;
+
 /** Redis lost the functions (restart without persistence, FUNCTION FLUSH, failover to a node without them). */
 function isMissingFunction(error: unknown): boolean {
   return error instanceof Error && error.message.includes('Function not found');
@@ -70,6 +73,8 @@ export class RedisLookupKeyStore extends LookupKeyStore implements OnModuleInit,
   private functionLoad: Promise<void> | undefined;
   /** Set when the store created its connection, which it then closes on shutdown. */
   private readonly ownConnection: RedisConnection | undefined;
+  private refusedSinceWarning = 0;
+  private lastWarningAt = -Infinity;
 
   /** @throws CharonConfigError listing every problem with `options`. */
   constructor(options: RedisLookupKeyStoreOptions) {
@@ -166,7 +171,7 @@ export class RedisLookupKeyStore extends LookupKeyStore implements OnModuleInit,
       if (typeof reply !== 'string') throw this.unexpectedReply('find');
       const decoded = this.codec.decode(reply);
       if (decoded === undefined) {
-        this.logger.warn(`Redis lookup-key store: ignored a record in ${key} whose signature or fields do not check out (written without the current signing key?)`);
+        this.warnRefused();
         return null;
       }
       return decoded.record.expiresAt > now ? decoded : null;
@@ -307,6 +312,17 @@ export class RedisLookupKeyStore extends LookupKeyStore implements OnModuleInit,
             .then(resolve, reject);
         }, fail);
     });
+  }
+
+  private warnRefused(): void {
+    this.refusedSinceWarning++;
+    if (performance.now() - this.lastWarningAt < WARNING_INTERVAL_MS) return;
+    this.logger.warn(
+      `Redis lookup-key store: ignored ${this.refusedSinceWarning} record(s) whose signature or fields do not check out; treated as absent. ` +
+        'They were written without the current signing key (key changed, or someone else wrote to Redis).',
+    );
+    this.refusedSinceWarning = 0;
+    this.lastWarningAt = performance.now();
   }
 
   private unexpectedReply(operation: string): SessionStorageError {
