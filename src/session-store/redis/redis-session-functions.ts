@@ -30,10 +30,11 @@ export enum UpsertResult {
 const HDEL_BATCH = 1000;
 
 /**
- * `listUsers` SCANs at most this many buckets per user id it asks for (and at least {@link LIST_MIN_SCAN}), so one
- * call blocks Redis for a bounded time however sparse the store's keys are among others.
+ * One `listUsers` call to a primary asks SCAN for at most this much work (the sum of its COUNTs) per user id wanted,
+ * and at least `LIST_MIN_SCAN`, so that it blocks Redis for a bounded time however sparse the store's keys are among
+ * others; the page may then be short.
  */
-export const LIST_SCAN_FACTOR = 10;
+const LIST_SCAN_FACTOR = 10;
 const LIST_MIN_SCAN = 100;
 
 /** Lua table entries `[<byte>] = <value>` of the base64url digits. */

@@ -177,6 +177,16 @@ describe('listUsers', () => {
     expect((await listAllUsers(neighbour, 'full', 10)).userIds).toEqual(['theirs']);
   });
 
+  it('bounds the work of one call among many other keys: pages may be empty before the end, and the listing completes', async () => {
+    const store = await makeStore();
+    const users = ['a', 'b', 'c', 'd', 'e'];
+    await Promise.all(users.map((userId) => store.upsert(session({ userId }))));
+    await admin.mset(Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`other-app:${i}`, 'x'])));
+    const { userIds, pages } = await listAllUsers(store, 'full', 2);
+    expect(new Set(userIds)).toEqual(new Set(users));
+    expect(pages.slice(0, -1).some((page) => page.length === 0)).toBe(true);
+  });
+
   it('hands out leftovers from an earlier step first, without asking Redis', async () => {
     const store = await makeStore();
     const cursor = encodeListCursor({ slot: null, scan: '0', pending: [1, 'one'] })!;
