@@ -43,6 +43,17 @@ function checkRawBody(_request: IncomingMessage, _response: ServerResponse, body
   if (nestsDeeperThan(body, MAX_JSON_DEPTH)) throw createHttpError(400, `request body nests deeper than ${MAX_JSON_DEPTH} levels`);
 }
 
+/**
+ * JSON.parse reviver refusing keys that name `Object.prototype` members (`__proto__`, `constructor`, `toString`,
+ * ...) or `prototype`. class-transformer drops such keys without a word, so the validation whitelist never sees
+ * them and a body carrying them would pass as valid; elsewhere they are the stuff of prototype pollution. No body
+ * of this API has them.
+ */
+function rejectPrototypeKeys(key: string, value: unknown): unknown {
+  if (key === 'prototype' || key in Object.prototype) throw createHttpError(400, `property ${key} should not exist`);
+  return value;
+}
+
 /** A client error from body parsing: an object with a 4xx `status`, as http-errors and body-parser make them. */
 function clientErrorStatus(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;
@@ -69,6 +80,6 @@ function answerBodyErrors(error: unknown, _request: IncomingMessage, response: S
 
 /** JSON bodies only (a plain HTML form can't log anyone in), bounded in size and depth, errors answered as 4xx. */
 export function useJsonBody(app: NestExpressApplication): void {
-  app.useBodyParser('json', { limit: BODY_LIMIT, verify: checkRawBody });
+  app.useBodyParser('json', { limit: BODY_LIMIT, verify: checkRawBody, reviver: rejectPrototypeKeys });
   app.use(answerBodyErrors);
 }

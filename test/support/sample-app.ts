@@ -1,5 +1,6 @@
 import { Logger, type INestApplication, type LoggerService, type LogLevel } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import request from 'supertest';
 import { CharonConfig, Clock, MemorySessionStore, SessionStore } from 'nestjs-charon';
 import { redisSessionStore } from 'nestjs-charon/redis';
 import { FixedClock } from 'nestjs-charon/testing';
@@ -26,12 +27,28 @@ export interface SampleAppOptions {
   configure?: (app: INestApplication) => void;
 }
 
+/** Every variable the sample reads: unset while it boots unless a test sets it, whatever the shell has. */
+const SAMPLE_ENV = [
+  'REDIS_URL',
+  'CHARON_SECRET',
+  'JWT_KEY',
+  'ACCESS_TOKEN_TTL',
+  'REFRESH_TOKEN_TTL',
+  'SESSION_TTL',
+  'REFRESH_CYCLE',
+  'STALE_REFRESH',
+  'MAX_SESSIONS_PER_USER',
+  'ALLOWED_ORIGINS',
+  'API_KEY_TTL',
+];
+
 /**
- * The sample app over real HTTP, with env overrides applied while it boots and a clock the test moves.
- * Unless `realStore`, its store (memory, or Redis when `REDIS_URL` is given) is wrapped in a
+ * The sample app over real HTTP, booted with `overrides` over an otherwise unset sample environment, and a clock
+ * the test moves. Unless `realStore`, its store (memory, or Redis when `REDIS_URL` is given) is wrapped in a
  * {@link BarrierSessionStore}.
  */
-export async function startSampleApp(env: Record<string, string | undefined> = {}, options: SampleAppOptions = {}): Promise<SampleApp> {
+export async function startSampleApp(overrides: Record<string, string | undefined> = {}, options: SampleAppOptions = {}): Promise<SampleApp> {
+  const env = { ...Object.fromEntries(SAMPLE_ENV.map((name) => [name, undefined])), ...overrides };
   const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) delete process.env[key];
@@ -64,4 +81,69 @@ export async function startSampleApp(env: Record<string, string | undefined> = {
       else process.env[key] = value;
     }
   }
+}
+
+/** How a client holds its tokens (the sample's `tokenTransport`). */
+export type Transport = 'bearer' | 'cookie' | 'cookie_only';
+
+export const ACCESS_COOKIE = '_access_token_signature';
+export const REFRESH_COOKIE = '_refresh_token_signature';
+
+/** A login or refresh response as a client keeps it. */
+export interface LoginResult {
+  body: {
+    tokens: { accessToken: string | null; accessTokenExp: number; refreshToken: string | null; refreshTokenExp: number };
+    session: Record<string, unknown> & { id: string };
+  };
+  /** Cookie values by name, from Set-Cookie. */
+  cookies: Record<string, string>;
+  setCookie: string[];
+}
+
+/** The response's Set-Cookie headers. */
+export function setCookies(res: request.Response): string[] {
+  const header = res.headers['set-cookie'] as unknown;
+  return Array.isArray(header) ? (header as string[]) : [];
+}
+
+/** Cookie values by name, from the response's Set-Cookie headers. */
+export function cookieValues(res: request.Response): Record<string, string> {
+  return Object.fromEntries(setCookies(res).map((cookie) => cookie.split(';')[0].split('=') as [string, string]));
+}
+
+/** A login or refresh response as a {@link LoginResult}. */
+export function asLoginResult(res: request.Response): LoginResult {
+  return { body: res.body, cookies: cookieValues(res), setCookie: setCookies(res) };
+}
+
+/** Names of the token cookies this response clears (`Max-Age=0`). */
+export function clearedCookies(res: request.Response): string[] {
+  return setCookies(res)
+    .filter((cookie) => /; Max-Age=0(;|$)/.test(cookie))
+    .map((cookie) => cookie.split('=')[0])
+    .sort();
+}
+
+/** Presents a login result's token the way a client of its transport would. */
+export function present(req: request.Test, result: LoginResult, transport: Transport, kind: 'access' | 'refresh' = 'access'): request.Test {
+  const cookieName = kind === 'access' ? ACCESS_COOKIE : REFRESH_COOKIE;
+  const bodyToken = kind === 'access' ? result.body.tokens.accessToken : result.body.tokens.refreshToken;
+  if (transport === 'bearer') return req.set('Authorization', `Bearer ${bodyToken}`);
+  if (transport === 'cookie') return req.set('Authorization', `Bearer ${bodyToken}`).set('Cookie', `${cookieName}=${result.cookies[cookieName]}`);
+  return req.set('Cookie', `${cookieName}=${result.cookies[cookieName]}`);
+}
+
+export const DEMO_USERS = { alice: 'wonderland', bob: 'builder' } as const;
+
+/** Logs a demo user in over HTTP, expecting 201. */
+export async function login(
+  server: SampleApp['server'],
+  options: { transport?: Transport; user?: keyof typeof DEMO_USERS; deviceId?: string } = {},
+): Promise<LoginResult> {
+  const { transport, user = 'alice', deviceId } = options;
+  const res = await request(server)
+    .post('/auth/login')
+    .send({ username: user, password: DEMO_USERS[user], ...(transport ? { tokenTransport: transport } : {}), ...(deviceId ? { deviceId } : {}) })
+    .expect(201);
+  return asLoginResult(res);
 }
