@@ -20,7 +20,7 @@ import {
   type RedisSessionStoreOptions,
   validateRedisSessionStoreOptions,
 } from './redis-session-store.options';
-import { collectUsers, decodeListCursor, encodeListCursor, scanTarget } from './redis-user-listing';
+import { collectUsers, decodeListCursor, encodeListCursor, type ScanTarget, scanTarget } from './redis-user-listing';
 
 /** Purpose string of the default signing key, passed to the module's `deriveKey`. */
 export const REDIS_SIGNING_KEY_PURPOSE = 'redis session signing';
@@ -268,7 +268,7 @@ export class RedisSessionStore extends SessionStore implements OnModuleInit, OnA
     let slot = position?.slot ?? undefined;
     let scan = position?.scan ?? '0';
     for (;;) {
-      let target: ReturnType<typeof scanTarget>;
+      let target: ScanTarget;
       try {
         target = scanTarget(this.client, slot);
       } catch (error) {

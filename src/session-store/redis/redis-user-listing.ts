@@ -1,7 +1,7 @@
-import type { Cluster, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { CharonUsageError } from '../../errors/charon-usage.error';
 import { isValidUserId, type UserId } from '../../session/session.model';
-import { isCluster } from './redis-connection';
+import { isCluster, type RedisClient } from './redis-connection';
 import { parseSessionsKey } from './redis-session-keys';
 
 /**
@@ -25,6 +25,8 @@ export interface ListPosition {
 /** One primary to SCAN for a listing, and where the listing goes after it. */
 export interface ScanTarget {
   node: Redis;
+  /** The slot that names this primary in cursors. */
+  slot: number;
   /** The first slot of the primary after this one, or `null` after the last. */
   next: number | null;
 }
@@ -70,7 +72,7 @@ export function decodeListCursor(cursor: unknown): ListPosition {
  * Cluster, from the client's slot map: primaries ordered by the first slot they serve.
  * @throws Error when no known primary serves the slot (the Cluster is down or still connecting).
  */
-export function scanTarget(client: Redis | Cluster, slot: number | undefined): ScanTarget & { slot: number } {
+export function scanTarget(client: RedisClient, slot: number | undefined): ScanTarget {
   if (!isCluster(client)) return { node: client, slot: 0, next: null };
   const owners = client.slots;
   const firstSlots: number[] = [];

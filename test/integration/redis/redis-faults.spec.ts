@@ -66,6 +66,8 @@ function everyOperation(store: RedisSessionStore, s: Session): Array<[string, ()
     ['delete', () => store.delete(s.id, s.userId, s.type)],
     ['getAll', () => store.getAll(s.userId, s.type)],
     ['deleteAll', () => store.deleteAll(s.userId, s.type)],
+    ['count', () => store.count(s.userId, s.type)],
+    ['listUsers', () => store.listUsers(s.type)],
   ];
 }
 
