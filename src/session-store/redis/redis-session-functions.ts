@@ -169,7 +169,7 @@ local function upsert(keys, args)
   if tonumber(expires_at) > now then
     if expected == '0' then
       local max, fingerprint = tonumber(args[6]), args[7]
-      -- Without a fingerprint, a hash that cannot hold max others (live or not) needs no look inside.
+      -- Without a fingerprint, a hash with fewer than max entries besides id (live or not) has room: no look inside.
       if fingerprint or (max and redis.call('HLEN', key) - (current and 1 or 0) >= max) then
         make_room(key, id, now, max, fingerprint)
         scanned = true
