@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Cluster, Redis } from 'ioredis';
+import { CharonConfigError } from '../../errors/charon-config.error';
 import type { RedisSessionStoreOptions } from '../../session-store/redis/redis-session-store.options';
 
 /** Purpose string of the default record signing key, passed to the module's `deriveKey`. */
@@ -33,4 +34,35 @@ export interface RedisLookupKeyStoreOptions extends Pick<RedisSessionStoreOption
   startupTimeoutMs?: number;
   /** Receives warnings (ignored records, reloaded functions); never lookup keys or records. Default: the module's. */
   logger?: LoggerService;
+}
+
+const MIN_SIGNING_KEY_BYTES = 32;
+
+/**
+ * Checks `options` of {@link RedisLookupKeyStore} at construction.
+ * @throws CharonConfigError listing every problem.
+ */
+export function validateRedisLookupKeyStoreOptions(options: RedisLookupKeyStoreOptions): void {
+  const problems: string[] = [];
+  const connects = options.url !== undefined || options.redisOptions !== undefined || options.cluster !== undefined;
+  if (options.client && connects) problems.push('redis lookup-key store: `client` cannot be combined with `url`, `redisOptions` or `cluster`');
+  if (!options.client && !connects) {
+    problems.push("redis lookup-key store: give `client`, `url`, `redisOptions` or `cluster` (redisLookupKeyStore() without any shares the session store's connection)");
+  }
+  const { keyPrefix } = options;
+  if (keyPrefix !== undefined && (typeof keyPrefix !== 'string' || /[{}]/.test(keyPrefix))) {
+    problems.push('redis lookup-key store: keyPrefix must be a string without "{" or "}"');
+  }
+  for (const name of ['operationTimeoutMs', 'startupTimeoutMs'] as const) {
+    const value = options[name];
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) problems.push(`redis lookup-key store: ${name} must be a positive number of milliseconds`);
+  }
+  let keyLength = -1;
+  try {
+    keyLength = options.getSigningKey?.()?.length ?? -1;
+  } catch {
+    // reported below
+  }
+  if (!(keyLength >= MIN_SIGNING_KEY_BYTES)) problems.push(`redis lookup-key store: getSigningKey must return a key of at least ${MIN_SIGNING_KEY_BYTES} bytes`);
+  if (problems.length > 0) throw new CharonConfigError(problems);
 }

@@ -1,12 +1,10 @@
 import { Logger, type LoggerService, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Cluster, Redis } from 'ioredis';
 import { CharonConfigError } from '../../errors/charon-config.error';
 import { InvalidSessionError } from '../../errors/invalid-session.error';
 import { SessionConflictError } from '../../errors/session-conflict.error';
 import { SessionStorageError } from '../../errors/session-storage.error';
 import { isValidUserId, type UserId } from '../../session/session.model';
-import { OperationDeadlines } from '../../session-store/redis/operation-deadlines';
-import { RedisConnection } from '../../session-store/redis/redis-connection';
+import { RedisConnection, type RedisClient } from '../../session-store/redis/redis-connection';
 import { RedisSessionStore } from '../../session-store/redis/redis-session-store';
 import {
   DEFAULT_REDIS_KEY_PREFIX,
@@ -18,30 +16,12 @@ import { LookupKeyStore, type LookupKeyInsertOptions } from '../lookup-key-store
 import type { LookupKeyStoreFactory } from '../lookup-key-store-factory';
 import { newRecordProblem } from '../lookup-key-validation';
 import { decodeIndexEntry, encodeIndexEntry, indexKey, LookupKeyRecordCodec, shardKey, VALID_SHARD } from './redis-lookup-key-codec';
-import {
-  LookupKeyInsertResult,
-  REDIS_LOOKUP_KEY_FUNCTION_NAMES as FN,
-  REDIS_LOOKUP_KEY_FUNCTIONS_LIBRARY,
-  REDIS_LOOKUP_KEY_FUNCTIONS_SOURCE,
-} from './redis-lookup-key-functions';
-import { REDIS_LOOKUP_KEY_SIGNING_PURPOSE, type RedisLookupKeyStoreOptions } from './redis-lookup-key-store.options';
-
-type RedisClient = Redis | Cluster;
-
-const MIN_SIGNING_KEY_BYTES = 32;
+import { LookupKeyRedisCalls } from './redis-lookup-key-calls';
+import { LookupKeyInsertResult, REDIS_LOOKUP_KEY_FUNCTION_NAMES as FN } from './redis-lookup-key-functions';
+import { REDIS_LOOKUP_KEY_SIGNING_PURPOSE, validateRedisLookupKeyStoreOptions, type RedisLookupKeyStoreOptions } from './redis-lookup-key-store.options';
 
 /** Warnings about refused records are coalesced to one per this many milliseconds, so they cannot flood the log. */
 const WARNING_INTERVAL_MS = 60_000;
-
-/** Redis lost the functions (restart without persistence, FUNCTION FLUSH, failover to a node without them). */
-function isMissingFunction(error: unknown): boolean {
-  return error instanceof Error && error.message.includes('Function not found');
-}
-
-function describe(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.length > 200 ? `${message.slice(0, 200)}...` : message;
-}
 
 /**
  * Lookup-key records in Redis (>= 7.0), standalone or Cluster.
@@ -65,12 +45,8 @@ export class RedisLookupKeyStore extends LookupKeyStore implements OnModuleInit,
   readonly client: RedisClient;
   readonly keyPrefix: string;
   private readonly codec: LookupKeyRecordCodec;
-  private readonly deadlines: OperationDeadlines;
-  private readonly operationTimeoutMs: number;
-  private readonly startupTimeoutMs: number;
+  private readonly calls: LookupKeyRedisCalls;
   private readonly logger: LoggerService;
-  private initialization: Promise<void> | undefined;
-  private functionLoad: Promise<void> | undefined;
   /** Set when the store created its connection, which it then closes on shutdown. */
   private readonly ownConnection: RedisConnection | undefined;
   private refusedSinceWarning = 0;
@@ -79,39 +55,19 @@ export class RedisLookupKeyStore extends LookupKeyStore implements OnModuleInit,
   /** @throws CharonConfigError listing every problem with `options`. */
   constructor(options: RedisLookupKeyStoreOptions) {
     super();
-    const problems: string[] = [];
-    const connects = options.url !== undefined || options.redisOptions !== undefined || options.cluster !== undefined;
-    if (options.client && connects) problems.push('redis lookup-key store: `client` cannot be combined with `url`, `redisOptions` or `cluster`');
-    if (!options.client && !connects) {
-      problems.push('redis lookup-key store: give `client`, `url`, `redisOptions` or `cluster` (redisLookupKeyStore() without any shares the session store\'s connection)');
-    }
-    const keyPrefix = options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX;
-    if (typeof keyPrefix !== 'string' || /[{}]/.test(keyPrefix)) problems.push('redis lookup-key store: keyPrefix must be a string without "{" or "}"');
-    for (const name of ['operationTimeoutMs', 'startupTimeoutMs'] as const) {
-      const value = options[name];
-      if (value !== undefined && !(Number.isFinite(value) && value > 0)) problems.push(`redis lookup-key store: ${name} must be a positive number of milliseconds`);
-    }
-    let keyLength = -1;
-    try {
-      keyLength = options.getSigningKey?.()?.length ?? -1;
-    } catch {
-      // reported below
-    }
-    if (!(keyLength >= MIN_SIGNING_KEY_BYTES)) problems.push(`redis lookup-key store: getSigningKey must return a key of at least ${MIN_SIGNING_KEY_BYTES} bytes`);
-    if (problems.length > 0) throw new CharonConfigError(problems);
-    this.keyPrefix = keyPrefix;
+    validateRedisLookupKeyStoreOptions(options);
+    this.keyPrefix = options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX;
     this.codec = new LookupKeyRecordCodec(options.getSigningKey!);
-    this.operationTimeoutMs = options.operationTimeoutMs ?? DEFAULT_REDIS_OPERATION_TIMEOUT_MS;
-    this.startupTimeoutMs = options.startupTimeoutMs ?? DEFAULT_REDIS_STARTUP_TIMEOUT_MS;
-    this.deadlines = new OperationDeadlines(this.operationTimeoutMs);
     this.logger = options.logger ?? new Logger(RedisLookupKeyStore.name);
+    const startupTimeoutMs = options.startupTimeoutMs ?? DEFAULT_REDIS_STARTUP_TIMEOUT_MS;
     if (options.client) {
       this.client = options.client;
     } else {
       const { url, redisOptions, cluster, reconnectMaxDelayMs } = options;
-      this.ownConnection = new RedisConnection({ url, redisOptions, cluster, reconnectMaxDelayMs }, this.logger, this.startupTimeoutMs);
+      this.ownConnection = new RedisConnection({ url, redisOptions, cluster, reconnectMaxDelayMs }, this.logger, startupTimeoutMs);
       this.client = this.ownConnection.client;
     }
+    this.calls = new LookupKeyRedisCalls(this.client, this.logger, options.operationTimeoutMs ?? DEFAULT_REDIS_OPERATION_TIMEOUT_MS, startupTimeoutMs);
   }
 
   /**
@@ -119,11 +75,7 @@ export class RedisLookupKeyStore extends LookupKeyStore implements OnModuleInit,
    * `onModuleInit` call it. @throws SessionStorageError when that fails within `startupTimeoutMs`.
    */
   init(): Promise<void> {
-    this.initialization ??= this.start().catch((error: unknown) => {
-      this.initialization = undefined;
-      throw error;
-    });
-    return this.initialization;
+    return this.calls.init();
   }
 
   async onModuleInit(): Promise<void> {
@@ -140,13 +92,13 @@ export class RedisLookupKeyStore extends LookupKeyStore implements OnModuleInit,
     if (problem !== undefined) return Promise.reject(new InvalidSessionError(problem));
     const shard = shardKey(this.keyPrefix, record.shard);
     const args = [record.id, record.key.lookupKey, this.codec.encode(record, record.key), record.expiresAt, now];
-    return this.run('insert', () => this.client.fcall(FN.shardInsert, 1, shard, ...args), async (reply) => {
+    return this.calls.run('insert', () => this.client.fcall(FN.shardInsert, 1, shard, ...args), async (reply) => {
       if (reply === LookupKeyInsertResult.Exists) throw new SessionConflictError('a lookup-key record with this id or lookup key exists');
       if (reply !== LookupKeyInsertResult.Ok) throw this.unexpectedReply('insert');
       if (record.expiresAt <= now) return true;
       let added: unknown;
       try {
-        added = await this.run('insert', () =>
+        added = await this.calls.run('insert', () =>
           this.client.fcall(FN.indexAdd, 1, indexKey(this.keyPrefix, record.userId), record.id, encodeIndexEntry(record, record.shard), record.expiresAt, now, options.maxPerUser ?? ''),
         );
       } catch (error) {
@@ -156,7 +108,7 @@ export class RedisLookupKeyStore extends LookupKeyStore implements OnModuleInit,
       }
       if (added === LookupKeyInsertResult.Ok) return true;
       // Over the cap: take the record out again. Its id and credential were never handed out, so no tombstone.
-      await this.run('insert', () => this.client.fcall(FN.shardRemove, 1, shard, record.id));
+      await this.calls.run('insert', () => this.client.fcall(FN.shardRemove, 1, shard, record.id));
       if (added === LookupKeyInsertResult.Limit) return false;
       throw this.unexpectedReply('insert');
     });
@@ -166,7 +118,7 @@ export class RedisLookupKeyStore extends LookupKeyStore implements OnModuleInit,
     const candidates = Array.isArray(query?.candidates) ? query.candidates.filter((c) => typeof c?.lookupKey === 'string') : [];
     if (candidates.length === 0 || typeof query.shard !== 'string' || !VALID_SHARD.test(query.shard)) return Promise.resolve(null);
     const key = shardKey(this.keyPrefix, query.shard);
-    return this.run('find', () => this.client.fcall_ro(FN.shardFind, 1, key, now, ...candidates.map((c) => c.lookupKey)), (reply) => {
+    return this.calls.run('find', () => this.client.fcall_ro(FN.shardFind, 1, key, now, ...candidates.map((c) => c.lookupKey)), (reply) => {
       if (reply === null) return null;
       if (typeof reply !== 'string') throw this.unexpectedReply('find');
       const decoded = this.codec.decode(reply);
@@ -186,18 +138,18 @@ export class RedisLookupKeyStore extends LookupKeyStore implements OnModuleInit,
     return this.find({ shard, candidates: [from] }, now).then((match) => {
       if (match === null || match.record.id !== id) return false;
       const value = this.codec.encode(match.record, to);
-      return this.run('rekey', () => this.client.fcall(FN.shardRekey, 1, key, id, from.lookupKey, to.lookupKey, value, now), (reply) => reply === 1);
+      return this.calls.run('rekey', () => this.client.fcall(FN.shardRekey, 1, key, id, from.lookupKey, to.lookupKey, value, now), (reply) => reply === 1);
     });
   }
 
   revoke(id: string, userId: UserId, now: number): Promise<boolean> {
     if (typeof id !== 'string' || !isValidUserId(userId)) return Promise.resolve(false);
     const index = indexKey(this.keyPrefix, userId);
-    return this.run('revoke', () => this.client.hget(index, id), async (value) => {
+    return this.calls.run('revoke', () => this.client.hget(index, id), async (value) => {
       const entry = decodeIndexEntry(value);
       if (entry === undefined || entry.record.id !== id) return false;
       const revoked = await this.revokeInShard(entry.shard, id, now);
-      await this.run('revoke', () => this.client.hdel(index, id));
+      await this.calls.run('revoke', () => this.client.hdel(index, id));
       return revoked;
     });
   }
@@ -205,7 +157,7 @@ export class RedisLookupKeyStore extends LookupKeyStore implements OnModuleInit,
   revokeAll(userId: UserId, now: number): Promise<number> {
     if (!isValidUserId(userId)) return Promise.resolve(0);
     const index = indexKey(this.keyPrefix, userId);
-    return this.run('revokeAll', () => this.client.hgetall(index), async (entries) => {
+    return this.calls.run('revokeAll', () => this.client.hgetall(index), async (entries) => {
       const found = Object.entries(entries ?? {}).flatMap(([id, value]) => {
         const entry = decodeIndexEntry(value);
         return entry && entry.record.id === id ? [entry] : [];
@@ -213,14 +165,14 @@ export class RedisLookupKeyStore extends LookupKeyStore implements OnModuleInit,
       if (found.length === 0) return 0;
       const revoked = await Promise.all(found.map(({ shard, record }) => this.revokeInShard(shard, record.id, now)));
       // Only the entries revoked here: a record inserted meanwhile keeps its entry (and so stays revocable).
-      await this.run('revokeAll', () => this.client.hdel(index, ...found.map(({ record }) => record.id)));
+      await this.calls.run('revokeAll', () => this.client.hdel(index, ...found.map(({ record }) => record.id)));
       return revoked.filter(Boolean).length;
     });
   }
 
   list(userId: UserId, now: number): Promise<LookupKeyRecord[]> {
     if (!isValidUserId(userId)) return Promise.resolve([]);
-    return this.run('list', () => this.client.hvals(indexKey(this.keyPrefix, userId)), (values) => {
+    return this.calls.run('list', () => this.client.hvals(indexKey(this.keyPrefix, userId)), (values) => {
       if (!Array.isArray(values)) throw this.unexpectedReply('list');
       const records: LookupKeyRecord[] = [];
       for (const value of values) {
@@ -233,85 +185,7 @@ export class RedisLookupKeyStore extends LookupKeyStore implements OnModuleInit,
 
   private revokeInShard(shard: string, id: string, now: number): Promise<boolean> {
     if (!VALID_SHARD.test(shard)) return Promise.resolve(false);
-    return this.run('revoke', () => this.client.fcall(FN.shardRevoke, 1, shardKey(this.keyPrefix, shard), id, now), (reply) => reply === 1);
-  }
-
-  private async start(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        (async () => {
-          await this.whenReady();
-          await this.loadFunctions('start');
-        })(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no success within startupTimeoutMs (${this.startupTimeoutMs} ms)`)), this.startupTimeoutMs);
-        }),
-      ]);
-    } catch (error) {
-      throw new SessionStorageError(`Redis lookup-key store: could not start: ${describe(error)}. Check that Redis is 7.0 or newer and that its user may run FUNCTION LOAD`, {
-        cause: error,
-      });
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  /** Resolves once the connection is ready (connecting a lazy one); the caller's timeout bounds the wait. */
-  private async whenReady(): Promise<void> {
-    const client = this.client;
-    if (client.status === 'ready') return;
-    if (client.status === 'end') throw new Error('the Redis connection is closed');
-    if (client.status === 'wait') client.connect().catch(() => undefined);
-    await new Promise<void>((resolve) => client.once('ready', () => resolve()));
-  }
-
-  /** Loads the library on Redis, or on every primary of a Cluster. Concurrent callers share one load. */
-  private loadFunctions(reason: 'start' | 'reload'): Promise<void> {
-    if (this.functionLoad) return this.functionLoad;
-    if (reason === 'reload') this.logger.warn('Redis lookup-key store: Redis lost the lookup-key functions; loading them again');
-    const client = this.client;
-    const targets: Redis[] = client.isCluster ? (client as Cluster).nodes('master') : [client as Redis];
-    this.functionLoad = (async () => {
-      if (targets.length === 0) throw new Error('the cluster has no known primary nodes');
-      const results = await Promise.allSettled(
-        targets.map(async (node) => {
-          const reply = await node.call('FUNCTION', 'LOAD', 'REPLACE', REDIS_LOOKUP_KEY_FUNCTIONS_SOURCE);
-          if (reply !== REDIS_LOOKUP_KEY_FUNCTIONS_LIBRARY) throw new Error(`unexpected reply to FUNCTION LOAD: ${String(reply)}`);
-        }),
-      );
-      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      // As in the session store: every primary at start; on a reload, one unreachable primary fails only its calls.
-      if (failure && (reason === 'start' || results.every((r) => r.status === 'rejected'))) throw failure.reason;
-    })().finally(() => {
-      this.functionLoad = undefined;
-    });
-    return this.functionLoad;
-  }
-
-  /**
-   * Settles with `interpret(reply)` of `work()` (one round trip) under the operation deadline, retrying once after
-   * reloading the functions if Redis lost them; failures become {@link SessionStorageError}.
-   */
-  private run<T, R = T>(operation: string, work: () => Promise<T>, interpret: (reply: T) => R | Promise<R> = (reply) => reply as unknown as R): Promise<R> {
-    return new Promise<R>((resolve, reject) => {
-      const deadline = this.deadlines.start(() =>
-        reject(new SessionStorageError(`Redis lookup-key store: ${operation} timed out after ${this.operationTimeoutMs} ms`)),
-      );
-      const fail = (error: unknown): void => {
-        if (!this.deadlines.settle(deadline)) return;
-        reject(new SessionStorageError(`Redis lookup-key store: ${operation} failed: ${describe(error)}`, { cause: error }));
-      };
-      work()
-        .catch((error: unknown) => (isMissingFunction(error) ? this.loadFunctions('reload').then(work) : Promise.reject(error)))
-        .then((reply) => {
-          if (!this.deadlines.settle(deadline)) return;
-          // Later steps of the operation run under their own deadlines; their errors pass through as they are.
-          Promise.resolve()
-            .then(() => interpret(reply))
-            .then(resolve, reject);
-        }, fail);
-    });
+    return this.calls.run('revoke', () => this.client.fcall(FN.shardRevoke, 1, shardKey(this.keyPrefix, shard), id, now), (reply) => reply === 1);
   }
 
   private warnRefused(): void {
