@@ -83,7 +83,8 @@ export interface CharonModuleOptions {
   csrfProtection?: boolean;
   /**
    * Origins (`scheme://host[:port]`) trusted for cookie-authenticated unsafe requests besides the app's own
-   * origin (the request's `Host` with its scheme). Default: `[]`.
+   * origin (the request's `Host` with its scheme): they pass with `Sec-Fetch-Site: same-site` or without Fetch
+   * Metadata, never as `cross-site`. Default: `[]`.
    */
   allowedOrigins?: string[];
   /** Name of the access token cookie. Default: `'_access_token_signature'`. */

@@ -17,8 +17,9 @@ function ownOrigin(request: HttpRequestLike): string | undefined {
 
 /**
  * Whether a browser sent this request from another site, the way SPEC section 7 reads it:
- * - `Sec-Fetch-Site` (all current browsers): `same-origin` and `none` (typed URL, bookmark) pass; `same-site` and
- *   `cross-site` pass only from an allowed origin; any other value is refused.
+ * - `Sec-Fetch-Site` (all current browsers): `same-origin` and `none` (typed URL, bookmark) pass; `same-site` (a
+ *   sibling subdomain) passes only from an allowed origin; `cross-site` and any other value are refused: a site
+ *   that needs cookie-authenticated writes from another site should use the `cookie` transport instead.
  * - Without it (older browsers, non-browser clients): an `Origin` header must be the request's own or allowed
  *   (`Origin: null`, from sandboxed frames and privacy redirects, never is); no `Origin` passes, since browsers send
  *   one on every cross-origin unsafe request.
@@ -27,6 +28,7 @@ export function isCrossSiteRequest(request: HttpRequestLike, allowedOrigins: Rea
   const site = headerValue(request, 'sec-fetch-site');
   const origin = request.headers.origin;
   if (site === 'same-origin' || site === 'none') return false;
+  if (site !== undefined && site !== 'same-site') return true;
   if (origin === undefined) return site !== undefined;
   // A repeated Origin header is no origin a browser sends.
   if (typeof origin !== 'string') return true;

@@ -414,6 +414,8 @@ describe.each<Platform>(['express', 'fastify'])('failing closed on %s', (platfor
       await s.http().post('/auth/action').set('Cookie', cookie).set('Origin', 'https://app.test').expect(200);
       await s.http().post('/auth/action').set('Cookie', cookie).set({ 'Sec-Fetch-Site': 'same-site', Origin: 'https://app.test' }).expect(200);
       await s.http().post('/auth/action').set('Cookie', cookie).set('Origin', 'https://app.test.evil.test').expect(403);
+      // Allowed origins lift the same-site and Origin checks, never cross-site.
+      await s.http().post('/auth/action').set('Cookie', cookie).set({ 'Sec-Fetch-Site': 'cross-site', Origin: 'https://app.test' }).expect(403);
       await s.http().get('/auth/me').set('Cookie', cookie).set({ 'Sec-Fetch-Site': 'cross-site', Origin: 'https://evil.test' }).expect(200);
     });
 
