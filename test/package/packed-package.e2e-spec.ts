@@ -13,8 +13,19 @@ import { buildConsumerApp, type ConsumerFixture, installConsumerApp, nodeBinarie
 import { RESOLUTION_MODES, typeCheckConsumer } from './support/consumer-types';
 import { runCommand } from './support/run-command';
 
-/** The module's e2e specs that run against both installs (they import only packages the fixture apps install). */
-const E2E_SPECS = ['test/e2e/charon-module.e2e-spec.ts'];
+/**
+ * The module's e2e specs, run against both installs: every context (HTTP on Express and Fastify, GraphQL, WebSockets)
+ * and the global guard. They import only packages the fixture apps install (plus test clients from the repo).
+ * The sample app's specs are not among them: they test the sample, on the repo's own install.
+ */
+const E2E_SPECS = [
+  'test/e2e/charon-module.e2e-spec.ts',
+  'test/e2e/global-guard.e2e-spec.ts',
+  'test/e2e/graphql.e2e-spec.ts',
+  'test/e2e/lookup-key.e2e-spec.ts',
+  'test/e2e/security.e2e-spec.ts',
+  'test/e2e/websockets.e2e-spec.ts',
+];
 
 const APPS: ReadonlyArray<{ fixture: ConsumerFixture; nest: number; runner: 'jest' | 'vitest' }> = [
   { fixture: 'nest11-app', nest: 11, runner: 'jest' },
