@@ -15,9 +15,11 @@ import {
   present,
   setCookies,
   startSampleApp,
+  startSampleProcess,
   type LoginResult,
   type SampleApp,
   type SampleAppOptions,
+  type SampleProcess,
   type Transport,
 } from '../support/sample-app';
 
@@ -860,6 +862,40 @@ describe('sample app HTTP contract, version 2: failing closed, devices (memory s
         }),
         { numRuns: 60 },
       );
+    });
+  });
+
+  describe('the sample as a process (sample/main.ts, as npm start runs it)', () => {
+    let sample: SampleProcess;
+    beforeAll(async () => {
+      sample = await startSampleProcess();
+    });
+    afterAll(async () => {
+      await sample?.stop();
+    });
+
+    it('warns that CHARON_SECRET is unset, answers malformed bodies with 4xx in Nest shape, and logs no error', async () => {
+      const post = (headers: Record<string, string>, body: string | Buffer) =>
+        fetch(`${sample.url}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
+      const malformed: [Record<string, string>, string | Buffer][] = [
+        [{ 'Content-Encoding': 'gzip' }, 'not gzip at all'],
+        [{ 'Content-Encoding': 'deflate' }, 'not deflate'],
+        [{ 'Content-Encoding': 'br' }, 'not brotli'],
+        [{ 'Content-Encoding': 'bogus' }, '{}'],
+        [{}, '['.repeat(8000) + ']'.repeat(8000)],
+        [{}, '{"username": '],
+        [{}, JSON.stringify({ username: 'alice', password: 'x'.repeat(20_000) })],
+        [{ 'Content-Type': 'application/json; charset=utf-16' }, '{}'],
+      ];
+      for (const [headers, body] of malformed) {
+        const res = await post(headers, body);
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        expect(await res.json()).toEqual({ statusCode: res.status, message: expect.any(String), error: expect.any(String) });
+      }
+      expect((await post({ 'Content-Encoding': 'gzip' }, gzipSync('{"username":"alice","password":"wonderland"}'))).status).toBe(201);
+      expect(sample.output()).toMatch(/CHARON_SECRET is not set/);
+      expect(sample.output()).not.toMatch(/ERROR/);
     });
   });
 

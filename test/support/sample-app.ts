@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
 import { Logger, type INestApplication, type LoggerService, type LogLevel } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
@@ -7,6 +10,7 @@ import { FixedClock } from 'nestjs-charon/testing';
 import { AppModule } from '../../sample/app.module';
 import { configureApp } from '../../sample/configure-app';
 import { BarrierSessionStore } from './barrier-session-store';
+import { freePort } from './redis-process';
 
 export interface SampleApp {
   app: INestApplication;
@@ -146,4 +150,72 @@ export async function login(
     .send({ username: user, password: DEMO_USERS[user], ...(transport ? { tokenTransport: transport } : {}), ...(deviceId ? { deviceId } : {}) })
     .expect(201);
   return asLoginResult(res);
+}
+
+/** The sample run as `npm start` runs it (sample/main.ts in its own Node process), for what only a real process shows. */
+export interface SampleProcess {
+  /** `http://127.0.0.1:<port>`. */
+  url: string;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** SIGTERM, then waits for the process to exit. */
+  stop(): Promise<void>;
+}
+
+const ROOT = resolve(__dirname, '../..');
+
+/**
+ * Loads TypeScript through SWC (the config Jest uses) and maps the package's entry points to src/, so the sample's
+ * main.ts runs without a build. Jest's module sandbox is no stand-in for this: in it, errors from Node's own
+ * modules (zlib, ...) fail `instanceof Error`, which changes how libraries such as http-errors wrap them.
+ */
+const TYPESCRIPT_LOADER = `
+const fs = require('node:fs');
+const Module = require('node:module');
+const { transformSync } = require('@swc/core');
+const root = ${JSON.stringify(ROOT)};
+const swcrc = JSON.parse(fs.readFileSync(root + '/.swcrc', 'utf8'));
+const entryPoints = { 'nestjs-charon': root + '/src/index.ts', 'nestjs-charon/redis': root + '/src/redis.ts', 'nestjs-charon/testing': root + '/src/testing/index.ts' };
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) { return resolveFilename.call(this, entryPoints[request] ?? request, ...rest); };
+require.extensions['.ts'] = (module, filename) =>
+  module._compile(transformSync(fs.readFileSync(filename, 'utf8'), { ...swcrc, swcrc: false, filename }).code, filename);
+require(root + '/sample/main.ts');
+`;
+
+/** Starts sample/main.ts in a child process with `overrides` over an otherwise unset sample environment. */
+export async function startSampleProcess(overrides: Record<string, string> = {}): Promise<SampleProcess> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', NO_COLOR: '1', PORT: String(port), ...overrides };
+  for (const name of SAMPLE_ENV) if (!(name in overrides)) delete env[name];
+  const child = spawn(process.execPath, ['-e', TYPESCRIPT_LOADER], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = once(child, 'exit');
+  const listening = new Promise<void>((ready, fail) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error(`the sample did not listen within 20 s:\n${output}`));
+    }, 20_000);
+    child.stdout.on('data', () => {
+      if (output.includes('sample listening on')) {
+        clearTimeout(timer);
+        ready();
+      }
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      fail(new Error(`the sample exited before listening:\n${output}`));
+    });
+  });
+  await listening;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
