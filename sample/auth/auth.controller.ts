@@ -48,7 +48,8 @@ export class AuthController {
     return loginResponse(await this.sessions.refresh(request));
   }
 
-  // Session management loads the session, so an access token outliving its logout (a stolen one) lists nothing.
+  // Session management (this listing, logging out everywhere) loads the session: an access token that outlives its
+  // logout, such as a stolen one, can neither list nor delete the user's sessions.
   @Get('sessions')
   @UseGuards(SessionGuard)
   @LoadSession()
