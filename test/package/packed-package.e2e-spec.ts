@@ -2,8 +2,8 @@
  * The package as users get it: `npm pack` (prepack builds it), then the tarball installed, with everything else
  * from the registry, into fresh Nest 11 (CommonJS) and Nest 12 (ES modules, as `@nestjs/cli` 12 scaffolds) apps in
  * temp directories. Each app type-checks a consumer under every moduleResolution, boots on every Node.js binary
- * given (this one, plus CHARON_TEST_NODES) with and without require(esm), authenticates over HTTP, and runs the
- * module's e2e suite against its install: Jest for Nest 11, Vitest for Nest 12 (whose packages Jest's CommonJS
+ * given (this one, plus CHARON_TEST_NODES) with and without require(esm), authenticates over HTTP, keeps sessions
+ * in a private Redis through `nestjs-charon/redis`, and runs the module's e2e specs against its install: Jest for Nest 11, Vitest for Nest 12 (whose packages Jest's CommonJS
  * runtime cannot load). Installs prefer npm's cache (--prefer-offline), so repeated runs hardly touch the registry.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildConsumerApp, type ConsumerFixture, installConsumerApp, nodeBinaries, REPO_ROOT, startConsumerApp } from './support/consumer-app';
 import { RESOLUTION_MODES, typeCheckConsumer } from './support/consumer-types';
+import { RedisTestServer } from '../support/redis-server';
 import { runCommand } from './support/run-command';
 
 /**
@@ -147,6 +148,36 @@ describe.each(APPS)('a fresh Nest $nest app ($fixture)', ({ fixture, runner }) =
       });
     }
   }, 60_000);
+
+  it('keeps sessions in Redis through nestjs-charon/redis, loading the optional ioredis lazily, in both builds', async () => {
+    const redis = await RedisTestServer.start();
+    const probe = join(appDir(), 'redis-store.mjs');
+    writeFileSync(
+      probe,
+      [
+        "import { randomBytes } from 'node:crypto';",
+        "import { Module } from '@nestjs/common';",
+        "import { NestFactory } from '@nestjs/core';",
+        "import { CharonModule, SessionStore } from 'nestjs-charon';",
+        "import { redisSessionStore } from 'nestjs-charon/redis';",
+        'class AppModule {}',
+        "Module({ imports: [CharonModule.forRoot({ tokenIssuer: 't', baseSecret: randomBytes(48).toString('base64'), store: redisSessionStore({ url: process.argv[2] }) })] })(AppModule);",
+        'const app = await NestFactory.createApplicationContext(AppModule, { logger: false });',
+        'const store = app.get(SessionStore);',
+        "console.log(JSON.stringify({ store: store.constructor.name, sessions: await store.getAll('nobody', 'full') }));",
+        'await app.close();',
+      ].join('\n'),
+    );
+    try {
+      // Without require(esm) a Nest 11 app loads the CommonJS build; otherwise the ESM one (createRequire for ioredis).
+      for (const flags of NODE_FLAG_SETS) {
+        const { stdout } = await runCommand(process.execPath, [...flags, probe, redis.url], { cwd: appDir(), timeoutMs: 30_000 });
+        expect({ flags, ...JSON.parse(stdout) }).toEqual({ flags, store: 'RedisSessionStore', sessions: [] });
+      }
+    } finally {
+      await redis.stop();
+    }
+  }, 90_000);
 
   it(`passes the module's e2e suite against its install (${runner})`, async () => {
     const env = { ...process.env, CHARON_CONSUMER_APP: appDir(), NO_COLOR: '1', FORCE_COLOR: '0' };
