@@ -1,6 +1,8 @@
 /**
  * What the README's examples leave to the reader's own app: declared here, so that everything else an example
- * uses has to be imported by the example itself. Keep this to the reader's things; nothing from a package.
+ * uses has to be imported by the example itself. Keep this to the reader's things; nothing from a package. Only
+ * readme-examples.spec.ts compiles it (tsconfig.json excludes it, so these globals never hide a missing import
+ * elsewhere).
  */
 import type { Type } from '@nestjs/common';
 import type { TokenTransport, UserId } from 'nestjs-charon';
