@@ -53,6 +53,7 @@ export { deriveKey } from './tokens/key-derivation';
 
 // Guards, decorators, interceptors
 export { upgradeSession } from './session/session-upgrade';
+export { publicSession, listedSessions, type PublicSession, type ListedSession } from './session/public-session';
 export { refreshGeneration, type RefreshGeneration } from './session/token-generation';
 export { SessionGuard } from './guards/session.guard';
 export { GlobalSessionGuard } from './guards/global-session.guard';

@@ -3,23 +3,19 @@ import {
   CharonCookieInterceptor,
   CurrentTokenPayload,
   CurrentUserId,
+  listedSessions,
   LoadSession,
   LogoutGuard,
+  publicSession,
   RefreshTokenGuard,
   SessionGuard,
   SessionService,
   type HttpRequestLike,
-  type Session,
   type SessionResult,
   type UserId,
 } from 'nestjs-charon';
 import { UsersService } from '../users/users.service';
 import { LoginDto } from './login.dto';
-
-/** The session fields clients see; refresh token ids, generations and lock versions stay server-side. */
-function publicSession({ id, userId, type, createdAt, expiresAt, refreshedAt, refreshExpiresAt }: Session) {
-  return { id, userId, type, createdAt, expiresAt, refreshedAt, refreshExpiresAt };
-}
 
 function loginResponse({ tokens, session }: SessionResult) {
   return { tokens, session: publicSession(session) };
@@ -54,12 +50,7 @@ export class AuthController {
   @UseGuards(SessionGuard)
   @LoadSession()
   async list(@CurrentUserId() userId: UserId, @CurrentTokenPayload('sid') currentId: string) {
-    const sessions = await this.sessions.getAll(userId);
-    // The listing omits userId: it is the caller's own.
-    return sessions.map((session) => {
-      const { userId: _ownUserId, ...listed } = publicSession(session);
-      return { ...listed, current: session.id === currentId };
-    });
+    return listedSessions(await this.sessions.getAll(userId), currentId);
   }
 
   // LogoutGuard takes the refresh token when the access token is gone, so an expired access cookie can't block a logout.
