@@ -16,7 +16,7 @@ export {
   type SessionTokens,
   type SessionWriteOptions,
 } from './session/session.service';
-export { SESSION_MODEL_VERSION, TOKEN_TRANSPORTS, isValidUserId, type Session, type TokenTransport, type UserId } from './session/session.model';
+export { SESSION_MODEL_VERSION, TOKEN_TRANSPORTS, isValidUserId, type Session, type TokenTransport, type UserId } from './model/session.model';
 
 // Session stores
 export {
@@ -41,6 +41,7 @@ export { TokenFactory, TOKEN_FACTORY, type TokenPayload, type TokenVerifyResult 
 export { JwtTokenFactory } from './tokens/jwt/jwt-token-factory';
 export {
   defaultJwtKeyset,
+  defaultJwtTokenFactoryOptions,
   KID_NOT_SET_PREFIX,
   type JwtEdDsaKey,
   type JwtHmacKey,
@@ -60,10 +61,11 @@ export { GlobalSessionGuard } from './guards/global-session.guard';
 export { RefreshTokenGuard } from './guards/refresh-token.guard';
 export { LogoutGuard } from './guards/logout.guard';
 export { TokenGuard, AUTHENTICATES_ROUTE, CLOCK_DRIFT_TOLERANCE, type RouteAuthSettings, type TokenKind } from './guards/token-guard';
-export { RequireClaims, LoadSession, Public, OptionalAuth, type ClaimRequirement, type RouteAccess } from './decorators/route-auth-options';
+export { RequireClaims, LoadSession, Public, OptionalAuth, type ClaimRequirement, type RouteAccess } from './decorators/route-auth.decorators';
 export { CurrentSession, CurrentUserId, CurrentTokenPayload, CurrentTokenTransport } from './decorators/auth-params.decorators';
 export { CharonCookieInterceptor } from './interceptors/charon-cookie.interceptor';
-export type { CharonRequestState, HttpRequestLike } from './internal/http-request';
+export type { HttpRequestLike } from './model/http-request.model';
+export type { CharonRequestState } from './internal/http-request';
 
 // Execution contexts (HTTP, GraphQL, WebSockets)
 export { getAuthState } from './context/execution-context-request';

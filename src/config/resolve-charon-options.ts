@@ -3,7 +3,7 @@ import type { LoggerService } from '@nestjs/common';
 import { CharonConfigError } from '../errors/charon-config.error';
 import { deriveKey } from '../tokens/key-derivation';
 import { JwtTokenFactory } from '../tokens/jwt/jwt-token-factory';
-import { defaultJwtKeyset } from '../tokens/jwt/jwt-keyset';
+import { defaultJwtTokenFactoryOptions } from '../tokens/jwt/jwt-keyset';
 import { CHARON_DEFAULTS, CharonConfig, type ResolvedCookieAttributes } from './charon-config';
 import type { CharonModuleOptions, SecretValue } from './charon-module-options';
 import { DEFAULT_COOKIE_ATTRIBUTES, type CookieAttributes } from './cookie-attributes';
@@ -179,7 +179,7 @@ export function resolveCharonOptions(options: CharonModuleOptions, logger: Logge
     try {
       const keyset = options.jwt?.keyset;
       tokenFactory = new JwtTokenFactory({
-        keyset: keyset === undefined ? defaultJwtKeyset(derive).keyset : typeof keyset === 'function' ? keyset(derive) : keyset,
+        keyset: keyset === undefined ? defaultJwtTokenFactoryOptions(derive).keyset : typeof keyset === 'function' ? keyset(derive) : keyset,
         signingKey: options.jwt?.signingKey ?? CHARON_DEFAULTS.jwtSigningKey,
       });
     } catch (error) {

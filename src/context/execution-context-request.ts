@@ -1,5 +1,6 @@
 import type { ArgumentsHost } from '@nestjs/common';
-import { peekRequestState, type CharonRequestState, type HttpRequestLike } from '../internal/http-request';
+import type { HttpRequestLike } from '../model/http-request.model';
+import { peekRequestState, type CharonRequestState } from '../internal/http-request';
 import { currentWebSocketRequest, setCurrentWebSocketRequest, webSocketMessageRequest } from './websocket-request';
 
 /**

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { HttpRequestLike } from '../internal/http-request';
+import type { HttpRequestLike } from '../model/http-request.model';
 
 /** The fields of a socket.io handshake read here. */
 interface SocketIoHandshake {

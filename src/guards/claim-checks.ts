@@ -1,5 +1,5 @@
 import type { AuthorizationFailureReason } from '../errors/authorization.error';
-import type { ClaimRequirement } from '../decorators/route-auth-options';
+import type { ClaimRequirement } from '../decorators/route-auth.decorators';
 
 function satisfies(value: unknown, requirement: ClaimRequirement): boolean {
   if (typeof requirement === 'function') return requirement(value) === true;

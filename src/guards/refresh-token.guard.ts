@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CharonRequestState } from '../internal/http-request';
-import type { Session } from '../session/session.model';
+import type { Session } from '../model/session.model';
 import { refreshGeneration } from '../session/token-generation';
 import { CLOCK_DRIFT_TOLERANCE, TokenGuard } from './token-guard';
 

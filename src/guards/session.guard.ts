@@ -1,5 +1,6 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
-import type { CharonRequestState, HttpRequestLike } from '../internal/http-request';
+import type { HttpRequestLike } from '../model/http-request.model';
+import type { CharonRequestState } from '../internal/http-request';
 import { extractToken } from './token-extraction';
 import { TokenGuard, type RouteAuthSettings } from './token-guard';
 

@@ -1,6 +1,7 @@
 import { readCookie } from '../internal/cookies';
-import { headerValue, type HttpRequestLike } from '../internal/http-request';
-import type { TokenTransport } from '../session/session.model';
+import type { HttpRequestLike } from '../model/http-request.model';
+import { headerValue } from '../internal/http-request';
+import type { TokenTransport } from '../model/session.model';
 import { joinSignature } from '../tokens/token-transport';
 
 /** A token found on a request, and how it arrived. */

@@ -10,12 +10,13 @@ import {
   ROUTE_ACCESS_METADATA,
   type ClaimRequirement,
   type RouteAccess,
-} from '../decorators/route-auth-options';
+} from '../decorators/route-auth.decorators';
 import { AuthenticationError, type AuthenticationFailureReason } from '../errors/authentication.error';
 import { AuthorizationError, type AuthorizationFailureReason } from '../errors/authorization.error';
 import { isCrossSiteRequest, isUnsafeMethod } from '../internal/cross-site-request';
-import { requestState, type CharonRequestState, type HttpRequestLike } from '../internal/http-request';
-import { isValidUserId, type Session } from '../session/session.model';
+import type { HttpRequestLike } from '../model/http-request.model';
+import { requestState, type CharonRequestState } from '../internal/http-request';
+import { isValidUserId, type Session } from '../model/session.model';
 import { SessionService } from '../session/session.service';
 import { tokenInvalidChannel, tokenValidChannel, type TokenEventMessage } from '../telemetry/charon-telemetry';
 import { TokenFactory, type TokenPayload } from '../tokens/token-factory';

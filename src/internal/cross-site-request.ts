@@ -1,4 +1,5 @@
-import { headerValue, type HttpRequestLike } from './http-request';
+import type { HttpRequestLike } from '../model/http-request.model';
+import { headerValue } from './http-request';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

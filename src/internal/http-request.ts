@@ -1,15 +1,7 @@
 import type { Clock } from '../clock/clock';
-import type { Session, TokenTransport, UserId } from '../session/session.model';
+import type { HttpRequestLike } from '../model/http-request.model';
+import type { Session, TokenTransport, UserId } from '../model/session.model';
 import type { TokenPayload } from '../tokens/token-factory';
-
-/** The slice of an Express or Fastify request nestjs-charon reads; nothing platform-specific. */
-export interface HttpRequestLike {
-  headers: Record<string, string | string[] | undefined>;
-  /** HTTP method (Express and Fastify both set it); read by the CSRF check. */
-  method?: string;
-  /** `http` or `https` as the platform sees it (Express honours `trust proxy`); read by the CSRF check. */
-  protocol?: string;
-}
 
 /** Per-request authentication state, kept on the request under a symbol so it can't clash with app fields. */
 export interface CharonRequestState {

@@ -1,4 +1,4 @@
-import type { UserId } from '../session/session.model';
+import type { UserId } from '../model/session.model';
 import type { LookupKeyCandidate, LookupKeyMatch, LookupKeyQuery, LookupKeyRecord, NewLookupKeyRecord } from './lookup-key.model';
 
 /** Options of {@link LookupKeyStore.insert}. */

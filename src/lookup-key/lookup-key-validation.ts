@@ -1,4 +1,4 @@
-import { isValidUserId } from '../session/session.model';
+import { isValidUserId } from '../model/session.model';
 import type { LookupKeyRecord, NewLookupKeyRecord } from './lookup-key.model';
 
 /**

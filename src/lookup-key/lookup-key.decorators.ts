@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { getAuthState } from '../context/execution-context-request';
-import type { UserId } from '../session/session.model';
+import type { UserId } from '../model/session.model';
 
 /** The lookup-key record a guard accepted for this request. */
 export interface AuthenticatedLookupKey {

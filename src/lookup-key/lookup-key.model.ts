@@ -1,4 +1,4 @@
-import type { UserId } from '../session/session.model';
+import type { UserId } from '../model/session.model';
 
 /**
  * A lookup-key session as applications see it: an API key, a "remember me" login, a server-rendered session.

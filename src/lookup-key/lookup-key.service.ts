@@ -9,8 +9,9 @@ import { SessionConflictError } from '../errors/session-conflict.error';
 import { SessionStorageError } from '../errors/session-storage.error';
 import { constantTimeEqual } from '../internal/constant-time';
 import { serializeCookie } from '../internal/cookies';
-import { requestState, type HttpRequestLike } from '../internal/http-request';
-import { isValidUserId, type UserId } from '../session/session.model';
+import type { HttpRequestLike } from '../model/http-request.model';
+import { requestState } from '../internal/http-request';
+import { isValidUserId, type UserId } from '../model/session.model';
 import {
   lookupKeyCreateChannel,
   lookupKeyRekeyChannel,

@@ -1,4 +1,4 @@
-import type { Session } from '../session/session.model';
+import type { Session } from '../model/session.model';
 
 /**
  * The sessions an insert of `incoming` deletes, in the same atomic step (see `SessionUpsertOptions`):

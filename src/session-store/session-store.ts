@@ -1,5 +1,5 @@
 import { UnsupportedOperationError } from '../errors/unsupported-operation.error';
-import type { Session, UserId } from '../session/session.model';
+import type { Session, UserId } from '../model/session.model';
 
 /** Options of {@link SessionStore.upsert}. They apply to inserts (lockVersion 0) only. */
 export interface SessionUpsertOptions {
@@ -35,7 +35,7 @@ export const MAX_LIST_USERS_LIMIT = 1000;
 /**
  * Where sessions live. This abstract class is both the contract and the injection token: inject it with
  * `constructor(private readonly store: SessionStore)` and replace it in tests with
- * `Test.createTestingModule(...).overrideProvider(SessionStore)` (or its alias {@link SESSION_STORE}).
+ * `Test.createTestingModule(...).overrideProvider(SessionStore)`.
  *
  * Applications should call {@link SessionService} rather than a store: the service adds telemetry,
  * model upgrades and error mapping, so that stores stay small.
@@ -100,8 +100,10 @@ export abstract class SessionStore {
 }
 
 /**
- * Injection token of the session store: an alias of the {@link SessionStore} class, so
+ * Second name of the {@link SessionStore} injection token, kept so code written against 0.1 still compiles:
  * `@Inject(SESSION_STORE)`, `constructor(store: SessionStore)` and `overrideProvider(SESSION_STORE)` all
  * name the same provider.
+ *
+ * @deprecated Inject the `SessionStore` class itself; this alias will be removed in a major release.
  */
 export const SESSION_STORE = SessionStore;

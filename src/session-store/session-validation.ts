@@ -1,6 +1,6 @@
 import { CharonUsageError } from '../errors/charon-usage.error';
 import { InvalidSessionError } from '../errors/invalid-session.error';
-import { isValidUserId, type Session } from '../session/session.model';
+import { isValidUserId, type Session } from '../model/session.model';
 import { DEFAULT_LIST_USERS_LIMIT, MAX_LIST_USERS_LIMIT, type SessionUpsertOptions } from './session-store';
 
 const TIME_FIELDS = ['createdAt', 'refreshedAt', 'refreshExpiresAt', 'tokensFreshFrom', 'prevTokensFreshFrom'] as const;

@@ -1,4 +1,4 @@
-import type { Session, UserId } from './session.model';
+import type { Session, UserId } from '../model/session.model';
 
 /**
  * What a client may see of a session: identity and times. The refresh token ids, token generations, lock version,

@@ -1,5 +1,5 @@
 import type { CharonConfig } from '../config/charon-config';
-import type { Session } from './session.model';
+import type { Session } from '../model/session.model';
 
 /** Expiries of a session and its tokens for one create or refresh; all unix seconds, TTLs in seconds. */
 export interface SessionTimestamps {

@@ -1,4 +1,4 @@
-import { SESSION_MODEL_VERSION, type Session } from './session.model';
+import { SESSION_MODEL_VERSION, type Session } from '../model/session.model';
 
 /**
  * A stored session in the current model version. Stores return sessions as they were written, possibly by an

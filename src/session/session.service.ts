@@ -12,7 +12,8 @@ import { SessionStorageError } from '../errors/session-storage.error';
 import { UnsupportedTokenTransportError } from '../errors/unsupported-token-transport.error';
 import { serializeCookie } from '../internal/cookies';
 import { isCrossSiteRequest } from '../internal/cross-site-request';
-import { isBrowserRequest, peekRequestState, requestState, type CharonRequestState, type HttpRequestLike } from '../internal/http-request';
+import type { HttpRequestLike } from '../model/http-request.model';
+import { isBrowserRequest, peekRequestState, requestState, type CharonRequestState } from '../internal/http-request';
 import { RateLimitedLog } from '../internal/rate-limited-log';
 import { SessionStore, type ListUsersOptions, type UserListPage } from '../session-store/session-store';
 import {
@@ -27,7 +28,7 @@ import { TokenFactory, type TokenPayload } from '../tokens/token-factory';
 import { splitSignature } from '../tokens/token-transport';
 import { computeTimestamps, type SessionTimestamps } from './session-timestamps';
 import { upgradeSession } from './session-upgrade';
-import { isValidUserId, MAX_ROTATED_REFRESH_TOKEN_IDS, SESSION_MODEL_VERSION, TOKEN_TRANSPORTS, type Session, type TokenTransport, type UserId } from './session.model';
+import { isValidUserId, MAX_ROTATED_REFRESH_TOKEN_IDS, SESSION_MODEL_VERSION, TOKEN_TRANSPORTS, type Session, type TokenTransport, type UserId } from '../model/session.model';
 import { refreshGeneration } from './token-generation';
 
 /** Longest `fingerprint` accepted, characters. */

@@ -1,4 +1,4 @@
-import type { Session } from './session.model';
+import type { Session } from '../model/session.model';
 
 /** What a refresh at `now` does to a session's token generations. */
 export interface RefreshGeneration {

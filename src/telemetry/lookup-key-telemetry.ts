@@ -1,5 +1,5 @@
 import { channel } from 'node:diagnostics_channel';
-import type { TokenTransport, UserId } from '../session/session.model';
+import type { TokenTransport, UserId } from '../model/session.model';
 
 /**
  * diagnostics_channel names of lookup-key sessions, in the style of `CHARON_CHANNELS`. Messages never contain

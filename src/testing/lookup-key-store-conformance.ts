@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { CharonUsageError } from '../errors/charon-usage.error';
 import type { NewLookupKeyRecord } from '../lookup-key/lookup-key.model';
 import type { LookupKeyStore } from '../lookup-key/lookup-key-store';
-import type { UserId } from '../session/session.model';
+import type { UserId } from '../model/session.model';
 import { lookupKeyRaceCases } from './lookup-key-store-conformance-races';
 import {
   HOUR,

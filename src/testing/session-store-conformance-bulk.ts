@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Session } from '../session/session.model';
+import type { Session } from '../model/session.model';
 import {
   assertSameData,
   expectSessions,

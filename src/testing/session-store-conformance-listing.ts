@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { UserId } from '../session/session.model';
+import type { UserId } from '../model/session.model';
 import { DEFAULT_LIST_USERS_LIMIT, MAX_LIST_USERS_LIMIT, type SessionStore } from '../session-store/session-store';
 import { assertSameData, expectRejection, randomId, randomUserId, type ConformanceContext } from './session-store-conformance-support';
 

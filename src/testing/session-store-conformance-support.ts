@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { CharonErrorCode } from '../errors/charon.error';
-import { SESSION_MODEL_VERSION, type Session, type UserId } from '../session/session.model';
+import { SESSION_MODEL_VERSION, type Session, type UserId } from '../model/session.model';
 import type { SessionStore, SessionUpsertOptions } from '../session-store/session-store';
 import type { FixedClock } from './fixed-clock';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isValidUserId, type Session, type UserId } from '../session/session.model';
+import { isValidUserId, type Session, type UserId } from '../model/session.model';
 import { assertSameData, expectRejection, randomUserId, type ConformanceContext } from './session-store-conformance-support';
 
 const INVALID = 'ERR_CHARON_INVALID_SESSION';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { CharonUsageError } from '../errors/charon-usage.error';
-import type { Session } from '../session/session.model';
+import type { Session } from '../model/session.model';
 import type { SessionStore } from '../session-store/session-store';
 import { FixedClock } from './fixed-clock';
 import { basicCases } from './session-store-conformance-basics';

@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { CharonConfig } from '../config/charon-config';
 import { splitSignature } from '../tokens/token-transport';
 import { SessionService, type CreateSessionOptions } from '../session/session.service';
-import type { Session, TokenTransport } from '../session/session.model';
+import type { Session, TokenTransport } from '../model/session.model';
 import type { TokenPayload } from '../tokens/token-factory';
 
 /** Anything with supertest's `set(header, value)`, e.g. `request(app.getHttpServer()).get('/me')`. */

@@ -1,4 +1,4 @@
-import type { UserId } from '../session/session.model';
+import type { UserId } from '../model/session.model';
 
 /** Claims nestjs-charon puts in every token, plus whatever the application adds. */
 export interface TokenPayload {
@@ -29,7 +29,7 @@ export type TokenVerifyResult =
   | { readonly valid: false; readonly error: string };
 
 /**
- * Signs and verifies tokens. This abstract class is the injection token (alias {@link TOKEN_FACTORY}); the
+ * Signs and verifies tokens. This abstract class is the injection token; the
  * default implementation is `JwtTokenFactory`.
  *
  * Both operations run on every request's path, so they are synchronous.
@@ -47,5 +47,9 @@ export abstract class TokenFactory {
   abstract verify(token: string): TokenVerifyResult;
 }
 
-/** Injection token of the token factory: an alias of the {@link TokenFactory} class. */
+/**
+ * Second name of the {@link TokenFactory} injection token, kept so code written against 0.1 still compiles.
+ *
+ * @deprecated Inject the `TokenFactory` class itself; this alias will be removed in a major release.
+ */
 export const TOKEN_FACTORY = TokenFactory;

@@ -1,4 +1,4 @@
-import type { Session, UserId } from '../../src/session/session.model';
+import type { Session, UserId } from '../../src/model/session.model';
 import { MemorySessionStore } from '../../src/session-store/memory/memory-session-store';
 import { SessionStore, type SessionUpsertOptions } from '../../src/session-store/session-store';
 import { sessionStoreConformanceSuite } from '../../src/testing/session-store-conformance';

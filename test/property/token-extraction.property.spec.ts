@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { extractToken } from '../../src/guards/token-extraction';
-import type { HttpRequestLike } from '../../src/internal/http-request';
+import type { HttpRequestLike } from '../../src/model/http-request.model';
 
 const RUNS = { numRuns: 300 };
 const COOKIE = '_access_token_signature';

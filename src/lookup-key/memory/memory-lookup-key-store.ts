@@ -1,7 +1,7 @@
 import { CharonConfigError } from '../../errors/charon-config.error';
 import { InvalidSessionError } from '../../errors/invalid-session.error';
 import { SessionConflictError } from '../../errors/session-conflict.error';
-import { isValidUserId, type UserId } from '../../session/session.model';
+import { isValidUserId, type UserId } from '../../model/session.model';
 import { ExpiryHeap } from '../../session-store/memory/expiry-heap';
 import type { LookupKeyCandidate, LookupKeyMatch, LookupKeyQuery, LookupKeyRecord, NewLookupKeyRecord } from '../lookup-key.model';
 import { LookupKeyStore, type LookupKeyInsertOptions } from '../lookup-key-store';

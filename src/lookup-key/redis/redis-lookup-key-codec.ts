@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { constantTimeEqual } from '../../internal/constant-time';
-import { isValidUserId, type UserId } from '../../session/session.model';
+import { isValidUserId, type UserId } from '../../model/session.model';
 import { userTag } from '../../session-store/redis/redis-session-keys';
 import type { LookupKeyCandidate, LookupKeyRecord } from '../lookup-key.model';
 import { publicRecord } from '../lookup-key-validation';

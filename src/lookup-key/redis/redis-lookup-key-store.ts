@@ -3,7 +3,7 @@ import { CharonConfigError } from '../../errors/charon-config.error';
 import { InvalidSessionError } from '../../errors/invalid-session.error';
 import { SessionConflictError } from '../../errors/session-conflict.error';
 import { SessionStorageError } from '../../errors/session-storage.error';
-import { isValidUserId, type UserId } from '../../session/session.model';
+import { isValidUserId, type UserId } from '../../model/session.model';
 import { RedisConnection, type RedisClient } from '../../session-store/redis/redis-connection';
 import { RedisSessionStore } from '../../session-store/redis/redis-session-store';
 import {

@@ -3,7 +3,7 @@ import { type Clock, SystemClock } from '../../clock/clock';
 import { CharonConfigError } from '../../errors/charon-config.error';
 import { CharonUsageError } from '../../errors/charon-usage.error';
 import { SessionConflictError } from '../../errors/session-conflict.error';
-import type { Session, UserId } from '../../session/session.model';
+import type { Session, UserId } from '../../model/session.model';
 import { leastRecentlyRefreshed, sessionsToReplace } from '../session-replacement';
 import { SessionStore, type ListUsersOptions, type SessionUpsertOptions, type UserListPage } from '../session-store';
 import type { SessionStoreFactory } from '../session-store-factory';

@@ -1,4 +1,4 @@
-import type { Session, UserId } from '../../session/session.model';
+import type { Session, UserId } from '../../model/session.model';
 import type { ExpiryHeapNode } from './expiry-heap';
 
 /** One stored session of the {@link MemorySessionStore}. */

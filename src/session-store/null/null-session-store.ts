@@ -1,4 +1,4 @@
-import type { Session, UserId } from '../../session/session.model';
+import type { Session, UserId } from '../../model/session.model';
 import { SessionStore, type ListUsersOptions, type SessionUpsertOptions, type UserListPage } from '../session-store';
 import type { SessionStoreFactory } from '../session-store-factory';
 import { assertStorableSession, listUsersLimit } from '../session-validation';

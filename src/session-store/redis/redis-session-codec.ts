@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Session, UserId } from '../../session/session.model';
+import type { Session, UserId } from '../../model/session.model';
 
 /** Length of the base64url HMAC-SHA256 at the start of every stored value. */
 export const MAC_LENGTH = 43;

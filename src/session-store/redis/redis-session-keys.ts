@@ -1,4 +1,4 @@
-import { isValidUserId, type UserId } from '../../session/session.model';
+import { isValidUserId, type UserId } from '../../model/session.model';
 
 /** What follows the tag in every sessions key. */
 const SESSIONS_SUFFIX = '}:sessions';

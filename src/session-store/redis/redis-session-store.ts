@@ -3,7 +3,7 @@ import { type Clock, SystemClock } from '../../clock/clock';
 import { InvalidSessionError } from '../../errors/invalid-session.error';
 import { SessionConflictError } from '../../errors/session-conflict.error';
 import { SessionStorageError } from '../../errors/session-storage.error';
-import type { Session, UserId } from '../../session/session.model';
+import type { Session, UserId } from '../../model/session.model';
 import { type ListUsersOptions, SessionStore, type SessionUpsertOptions, type UserListPage } from '../session-store';
 import type { SessionStoreFactory } from '../session-store-factory';
 import { assertStorableSession, isValidSessionOwner, listUsersLimit } from '../session-validation';

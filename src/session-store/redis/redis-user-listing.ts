@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { CharonUsageError } from '../../errors/charon-usage.error';
-import { isValidUserId, type UserId } from '../../session/session.model';
+import { isValidUserId, type UserId } from '../../model/session.model';
 import { isCluster, type RedisClient } from './redis-connection';
 import { parseSessionsKey } from './redis-session-keys';
 

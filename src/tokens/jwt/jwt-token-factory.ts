@@ -4,12 +4,8 @@ import { CharonUsageError } from '../../errors/charon-usage.error';
 import { TokenFactory, type TokenVerifyResult } from '../token-factory';
 import { hasCanonicalEnd, NOT_BASE64URL_OR_DOT } from './base64url';
 import { isJwtAlgorithm } from './jwt-algorithms';
-import {
-  KID_NOT_SET_PREFIX,
-  prepareJwtKeyset,
-  type JwtTokenFactoryOptions,
-  type PreparedJwtKey,
-} from './jwt-keyset';
+import { KID_NOT_SET_PREFIX, type JwtTokenFactoryOptions } from './jwt-keyset';
+import { prepareJwtKeyset, type PreparedJwtKey } from './jwt-prepared-keyset';
 
 /**
  * Why {@link JwtTokenFactory.verify} rejected a token. Short and free of secrets, so they can be logged and
@@ -69,7 +65,7 @@ const OPEN_BRACE = 0x7b;
  * algorithm. Claims (`exp`, `nbf`, `type`, ...) are not checked here; the guards do that.
  *
  * @example
- * const factory = new JwtTokenFactory(defaultJwtKeyset((purpose, n) => deriveKey(baseSecret, purpose, n)));
+ * const factory = new JwtTokenFactory(defaultJwtTokenFactoryOptions((purpose, n) => deriveKey(baseSecret, purpose, n)));
  * const token = factory.sign({ sub: 1, type: 'access' });
  * factory.verify(token); // { valid: true, payload: { sub: 1, type: 'access' } }
  */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { LookupKeyKeyset } from '../../../src/lookup-key/lookup-key-keyset';
 import type { NewLookupKeyRecord } from '../../../src/lookup-key/lookup-key.model';
-import type { UserId } from '../../../src/session/session.model';
+import type { UserId } from '../../../src/model/session.model';
 
 /** A keyset with versions 1 and 2 (current), as after one rotation. */
 export function rotatedKeyset(): LookupKeyKeyset {

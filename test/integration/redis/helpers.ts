@@ -1,7 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { SessionConflictError } from '../../../src/errors/session-conflict.error';
-import type { Session, UserId } from '../../../src/session/session.model';
+import type { Session, UserId } from '../../../src/model/session.model';
 import { decodeListCursor } from '../../../src/session-store/redis/redis-user-listing';
 import type { SessionStore } from '../../../src/session-store/session-store';
 import { randomId } from '../../../src/testing/session-store-conformance-support';

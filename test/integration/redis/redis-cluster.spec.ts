@@ -3,7 +3,7 @@
  * trip per operation, reload after a flush, concurrency, and an owned Cluster connection.
  */
 import { Cluster } from 'ioredis';
-import type { Session } from '../../../src/session/session.model';
+import type { Session } from '../../../src/model/session.model';
 import { REDIS_FUNCTIONS_LIBRARY } from '../../../src/session-store/redis/redis-session-functions';
 import { sessionsKey, userTag } from '../../../src/session-store/redis/redis-session-keys';
 import { RedisSessionStore } from '../../../src/session-store/redis/redis-session-store';

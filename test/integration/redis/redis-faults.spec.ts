@@ -5,7 +5,7 @@
  */
 import Redis from 'ioredis';
 import { SessionStorageError } from '../../../src/errors/session-storage.error';
-import type { Session } from '../../../src/session/session.model';
+import type { Session } from '../../../src/model/session.model';
 import { RedisSessionStore } from '../../../src/session-store/redis/redis-session-store';
 import type { RedisSessionStoreOptions } from '../../../src/session-store/redis/redis-session-store.options';
 import { FixedClock } from '../../../src/testing/fixed-clock';

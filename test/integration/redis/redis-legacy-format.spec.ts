@@ -4,7 +4,7 @@
  * part in eviction here; values written here must read and update in 0.1, and come back intact.
  */
 import Redis from 'ioredis';
-import type { Session } from '../../../src/session/session.model';
+import type { Session } from '../../../src/model/session.model';
 import { sessionsKey } from '../../../src/session-store/redis/redis-session-keys';
 import { RedisSessionStore } from '../../../src/session-store/redis/redis-session-store';
 import { FixedClock } from '../../../src/testing/fixed-clock';

@@ -4,7 +4,7 @@
  * shortcut that skips the scan, large hashes, and racing inserts.
  */
 import Redis from 'ioredis';
-import type { Session } from '../../../src/session/session.model';
+import type { Session } from '../../../src/model/session.model';
 import { encodeSession } from '../../../src/session-store/redis/redis-session-codec';
 import { REDIS_FUNCTION_NAMES } from '../../../src/session-store/redis/redis-session-functions';
 import { sessionsKey } from '../../../src/session-store/redis/redis-session-keys';

@@ -9,7 +9,7 @@ import { CharonConfigError } from '../../../src/errors/charon-config.error';
 import { InvalidSessionError } from '../../../src/errors/invalid-session.error';
 import { SessionStorageError } from '../../../src/errors/session-storage.error';
 import { deriveKey } from '../../../src/tokens/key-derivation';
-import type { Session } from '../../../src/session/session.model';
+import type { Session } from '../../../src/model/session.model';
 import { FixedClock } from '../../../src/testing/fixed-clock';
 import { MAC_LENGTH } from '../../../src/session-store/redis/redis-session-codec';
 import {

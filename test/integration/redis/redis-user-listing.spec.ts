@@ -4,7 +4,7 @@
  * throughout, bounded pages, and cursors. The 3-primary Cluster is covered in redis-cluster.spec.ts.
  */
 import Redis from 'ioredis';
-import type { Session, UserId } from '../../../src/session/session.model';
+import type { Session, UserId } from '../../../src/model/session.model';
 import { REDIS_FUNCTION_NAMES } from '../../../src/session-store/redis/redis-session-functions';
 import { sessionsKey, sessionsKeyPattern } from '../../../src/session-store/redis/redis-session-keys';
 import { RedisSessionStore } from '../../../src/session-store/redis/redis-session-store';

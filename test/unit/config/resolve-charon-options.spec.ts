@@ -5,7 +5,7 @@ import { DEFAULT_COOKIE_ATTRIBUTES } from '../../../src/config/cookie-attributes
 import { resolveCharonOptions } from '../../../src/config/resolve-charon-options';
 import { CharonConfigError } from '../../../src/errors/charon-config.error';
 import { deriveKey } from '../../../src/tokens/key-derivation';
-import { defaultJwtKeyset } from '../../../src/tokens/jwt/jwt-keyset';
+import { defaultJwtTokenFactoryOptions } from '../../../src/tokens/jwt/jwt-keyset';
 import { JwtTokenFactory } from '../../../src/tokens/jwt/jwt-token-factory';
 
 const SECRET = 'k3p8Qw0sN4bV7xZ2mL9rT6yU1iO5aD3fG8hJ0cE4';
@@ -346,7 +346,7 @@ describe('resolveCharonOptions', () => {
 
     it('signs by default with one HS256 key derived from the base secret, kid "default"', () => {
       const { tokenFactory } = resolveCharonOptions(options(), fakeLogger());
-      const independent = new JwtTokenFactory(defaultJwtKeyset((purpose, length) => deriveKey(Buffer.from(SECRET), purpose, length)));
+      const independent = new JwtTokenFactory(defaultJwtTokenFactoryOptions((purpose, length) => deriveKey(Buffer.from(SECRET), purpose, length)));
       const token = tokenFactory.sign(claims);
       expect(independent.verify(token)).toEqual({ valid: true, payload: claims });
       expect(JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString())).toEqual({ alg: 'HS256', typ: 'JWT', kid: 'default' });

@@ -1,4 +1,4 @@
-import type { ClaimRequirement } from '../../../src/decorators/route-auth-options';
+import type { ClaimRequirement } from '../../../src/decorators/route-auth.decorators';
 import { checkClaims } from '../../../src/guards/claim-checks';
 
 const payload = {

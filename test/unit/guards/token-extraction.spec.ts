@@ -1,5 +1,5 @@
 import { extractToken } from '../../../src/guards/token-extraction';
-import type { HttpRequestLike } from '../../../src/internal/http-request';
+import type { HttpRequestLike } from '../../../src/model/http-request.model';
 
 const COOKIE = '_access_token_signature';
 // Shaped like a real JWT; extraction never verifies, so the segments only need the right dots.

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import { CharonConfigError } from '../../../src/errors/charon-config.error';
-import type { Session } from '../../../src/session/session.model';
+import type { Session } from '../../../src/model/session.model';
 import { MemorySessionStore, memorySessionStore } from '../../../src/session-store/memory/memory-session-store';
 import { DEFAULT_MEMORY_STORE_MAX_SESSIONS } from '../../../src/session-store/memory/memory-session-store.options';
 import type { UserListPage } from '../../../src/session-store/session-store';

@@ -1,4 +1,4 @@
-import type { Session } from '../../../src/session/session.model';
+import type { Session } from '../../../src/model/session.model';
 import { sessionsToReplace } from '../../../src/session-store/session-replacement';
 import { buildSession } from '../../../src/testing/session-store-conformance-support';
 

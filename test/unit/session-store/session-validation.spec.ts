@@ -1,6 +1,6 @@
 import { CharonUsageError } from '../../../src/errors/charon-usage.error';
 import { InvalidSessionError } from '../../../src/errors/invalid-session.error';
-import type { Session } from '../../../src/session/session.model';
+import type { Session } from '../../../src/model/session.model';
 import { MAX_LIST_USERS_LIMIT } from '../../../src/session-store/session-store';
 import { assertStorableSession, isValidSessionOwner, listUsersLimit } from '../../../src/session-store/session-validation';
 import { buildSession } from '../../../src/testing/session-store-conformance-support';

@@ -2,7 +2,7 @@ import type { CharonConfig } from '../../../src/config/charon-config';
 import type { CharonModuleOptions } from '../../../src/config/charon-module-options';
 import { resolveCharonOptions } from '../../../src/config/resolve-charon-options';
 import { computeTimestamps } from '../../../src/session/session-timestamps';
-import type { Session } from '../../../src/session/session.model';
+import type { Session } from '../../../src/model/session.model';
 
 const NOW = 1_700_000_000;
 const DAY = 24 * 60 * 60;

@@ -2,7 +2,7 @@ import { createSecretKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { CharonConfigError } from '../../../src/errors/charon-config.error';
 import { deriveKey } from '../../../src/tokens/key-derivation';
 import { JwtTokenFactory } from '../../../src/tokens/jwt/jwt-token-factory';
-import { DEFAULT_JWT_KEY_PURPOSE, defaultJwtKeyset, type JwtTokenFactoryOptions } from '../../../src/tokens/jwt/jwt-keyset';
+import { DEFAULT_JWT_KEY_PURPOSE, defaultJwtTokenFactoryOptions, type JwtTokenFactoryOptions } from '../../../src/tokens/jwt/jwt-keyset';
 import { decodeHeader } from './jwt-test-helpers';
 
 /** Constructs and returns the CharonConfigError's problems; fails the test if construction succeeds. */
@@ -144,10 +144,10 @@ describe('JwtTokenFactory construction', () => {
   });
 });
 
-describe('defaultJwtKeyset', () => {
+describe('defaultJwtTokenFactoryOptions', () => {
   it('derives one 32-byte HS256 key named default', () => {
     const calls: Array<[string, number]> = [];
-    const options = defaultJwtKeyset((purpose, length) => {
+    const options = defaultJwtTokenFactoryOptions((purpose, length) => {
       calls.push([purpose, length]);
       return Buffer.alloc(length, 7);
     });
@@ -158,14 +158,14 @@ describe('defaultJwtKeyset', () => {
 
   it('works with deriveKey from key-derivation and signs with kid default', () => {
     const secret = randomBytes(32);
-    const f = new JwtTokenFactory(defaultJwtKeyset((purpose, length) => deriveKey(secret, purpose, length)));
+    const f = new JwtTokenFactory(defaultJwtTokenFactoryOptions((purpose, length) => deriveKey(secret, purpose, length)));
     const token = f.sign({ a: 1 });
     expect(decodeHeader(token)).toEqual({ alg: 'HS256', typ: 'JWT', kid: 'default' });
     expect(f.verify(token)).toEqual({ valid: true, payload: { a: 1 } });
     // Same secret, same key: a second instance (another process) verifies; another secret does not.
-    const same = new JwtTokenFactory(defaultJwtKeyset((p, n) => deriveKey(secret, p, n)));
+    const same = new JwtTokenFactory(defaultJwtTokenFactoryOptions((p, n) => deriveKey(secret, p, n)));
     expect(same.verify(token).valid).toBe(true);
-    const other = new JwtTokenFactory(defaultJwtKeyset((p, n) => deriveKey(randomBytes(32), p, n)));
+    const other = new JwtTokenFactory(defaultJwtTokenFactoryOptions((p, n) => deriveKey(randomBytes(32), p, n)));
     expect(other.verify(token)).toEqual({ valid: false, error: 'signature invalid' });
   });
 });
