@@ -27,11 +27,14 @@ const PARTS = {
 
 /** The targets, by the stable result names. */
 const TARGETS = [
-  ['tokens.verify.hs256.ratio_vs_raw', '>=', 0.7, 'HS256 verify vs the raw node:crypto baseline'],
-  ['tokens.verify.hs256.ratio_vs_jose', '>=', 10, 'HS256 verify vs jose'],
+  // Against the raw node:crypto limit (split, HMAC or Ed25519, base64url, JSON): no library can pass it by much,
+  // so "N x jose" targets would only measure jose.
+  ['tokens.verify.hs256.ratio_vs_raw', '>=', 0.9, 'HS256 verify vs the raw node:crypto baseline'],
+  ['tokens.sign.hs256.ratio_vs_raw', '>=', 0.9, 'HS256 sign vs the raw node:crypto baseline'],
+  ['tokens.verify.eddsa.ratio_vs_raw', '>=', 0.95, 'Ed25519 verify vs the raw node:crypto baseline'],
   ['tokens.verify.hs256.ratio_vs_fast_jwt', '>=', 1.2, 'HS256 verify vs fast-jwt (cache off)'],
-  ['tokens.sign.hs256.ratio_vs_jose', '>=', 10, 'HS256 sign vs jose'],
   ['http.me.ratio_vs_unguarded', '>=', 0.9, 'GET /me with SessionGuard vs no guard', 'http.me.cpu_ratio_vs_unguarded'],
+  ['http.me.ratio_vs_nest_noop_guard', '>=', 0.97, 'GET /me with SessionGuard vs a no-op Nest guard', 'http.me.cpu_ratio_vs_nest_noop_guard'],
   ['http.me.ratio_vs_passport_jwt', '>=', 1.3, 'GET /me vs @nestjs/passport + passport-jwt', 'http.me.cpu_ratio_vs_passport_jwt'],
   ['http.lookup_key.ratio_vs_express_session', '>=', 1.2, 'lookup-key credential on Redis vs express-session + connect-redis', 'http.lookup_key.cpu_ratio_vs_express_session'],
   ['stores.redis.get.ratio_vs_raw', '>=', 0.8, 'Redis store get vs raw HGET', 'stores.redis.get.cpu_ratio_vs_raw'],
