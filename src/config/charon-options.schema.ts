@@ -61,7 +61,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Validates the declarative parts of the options; returns one message per problem. */
+/**
+ * Validates the declarative parts of the options; returns one message per problem.
+ *
+ * @internal
+ */
 export function validateOptionsSchema(options: CharonModuleOptions): string[] {
   if (!isPlainObject(options)) return ['options must be an object'];
   const { tokenIssuer, tokenAudience, accessTokenTtl, refreshTokenTtl, sessionTtl, refreshCycle } = options;

@@ -21,7 +21,11 @@ const MIN_BASE_SECRET_ENTROPY_BITS = 80;
 const ADVISED_MAX_ACCESS_TOKEN_TTL = 60 * 60;
 const ADVISED_MAX_REFRESH_TOKEN_TTL = 180 * 24 * 60 * 60;
 
-/** What the module builds from its options at startup: the config and the token factory. */
+/**
+ * What the module builds from its options at startup: the config and the token factory.
+ *
+ * @internal
+ */
 export interface ResolvedCharon {
   config: CharonConfig;
   tokenFactory: JwtTokenFactory;
@@ -135,6 +139,8 @@ function warnAboutLongLifetimes(config: CharonConfig, warnings: string[]): void 
 /**
  * Validates the options and builds the config and token factory, once, at startup.
  * Throws {@link CharonConfigError} listing every problem found.
+ *
+ * @internal
  */
 export function resolveCharonOptions(options: CharonModuleOptions, logger: LoggerService): ResolvedCharon {
   const problems = validateOptionsSchema(options);

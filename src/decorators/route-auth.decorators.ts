@@ -15,8 +15,11 @@ export type ClaimRequirement =
   | { readonly contains: unknown }
   | ((value: unknown) => boolean);
 
+/** @internal */
 export const REQUIRED_CLAIMS_METADATA = 'nestjs-charon:required-claims';
+/** @internal */
 export const LOAD_SESSION_METADATA = 'nestjs-charon:load-session';
+/** @internal */
 export const ROUTE_ACCESS_METADATA = 'nestjs-charon:route-access';
 
 /**

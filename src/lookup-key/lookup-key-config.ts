@@ -49,6 +49,8 @@ function keysetOf(options: LookupKeyOptions, deriveKey: (purpose: string) => Buf
 /**
  * Validates `lookupKeys` options and builds the keyset, once, at startup.
  * @throws CharonConfigError listing every problem.
+ *
+ * @internal
  */
 export function resolveLookupKeyOptions(options: LookupKeyOptions = {}, deriveKey: (purpose: string) => Buffer): LookupKeyConfig {
   const problems: string[] = [];

@@ -4,6 +4,8 @@ import type { LookupKeyRecord, NewLookupKeyRecord } from './lookup-key.model';
 /**
  * Why `record` cannot be stored faithfully, or undefined when it can. Every store checks this before touching its
  * backend, so a bad record is refused the same way everywhere (with `InvalidSessionError`: a programming error).
+ *
+ * @internal
  */
 export function newRecordProblem(record: NewLookupKeyRecord): string | undefined {
   const { id, userId, name, createdAt, expiresAt, shard, key } = record;
@@ -18,7 +20,11 @@ export function newRecordProblem(record: NewLookupKeyRecord): string | undefined
   return undefined;
 }
 
-/** The record fields applications see, copied (an absent name stays absent). */
+/**
+ * The record fields applications see, copied (an absent name stays absent).
+ *
+ * @internal
+ */
 export function publicRecord({ id, userId, name, createdAt, expiresAt }: LookupKeyRecord): LookupKeyRecord {
   return name === undefined ? { id, userId, createdAt, expiresAt } : { id, userId, name, createdAt, expiresAt };
 }

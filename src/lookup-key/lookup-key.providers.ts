@@ -17,9 +17,14 @@ function isStoreClass(option: LookupKeyStoreOption): option is Type<LookupKeySto
   return typeof option === 'function' && typeof (option.prototype as Partial<LookupKeyStore> | undefined)?.find === 'function';
 }
 
-/** What `CharonModule` provides and exports for lookup-key sessions (the memory store unless `lookupKeys.store` says otherwise). */
+/**
+ * What `CharonModule` provides and exports for lookup-key sessions (the memory store unless `lookupKeys.store` says otherwise).
+ *
+ * @internal
+ */
 export const LOOKUP_KEY_EXPORTS = [LookupKeyConfig, LookupKeyStore, LookupKeyService, LookupKeyGuard, SessionOrLookupKeyGuard];
 
+/** @internal */
 export const lookupKeyProviders: Provider[] = [
   {
     provide: LookupKeyConfig,

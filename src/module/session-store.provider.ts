@@ -26,7 +26,11 @@ function isStoreClass(option: SessionStoreOption): option is Type<SessionStore> 
   return typeof option === 'function' && typeof (option.prototype as Partial<SessionStore> | undefined)?.get === 'function';
 }
 
-/** Binds `SessionStore` to the configured store: an instance as is, a class through Nest's injector, or a factory. */
+/**
+ * Binds `SessionStore` to the configured store: an instance as is, a class through Nest's injector, or a factory.
+ *
+ * @internal
+ */
 export const sessionStoreProvider: Provider = {
   provide: SessionStore,
   inject: [CHARON_MODULE_OPTIONS, CharonConfig, Clock, ModuleRef],

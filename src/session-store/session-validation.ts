@@ -52,6 +52,8 @@ export function assertStorableSession(session: Session, options?: SessionUpsertO
 /**
  * Whether sessions can be stored under this (user id, type) pair at all. `get`, `delete`, `getAll` and `count`
  * find nothing for one that cannot (e.g. a `null` user id), instead of, say, matching the user `'null'`.
+ *
+ * @internal
  */
 export function isValidSessionOwner(userId: unknown, type: unknown): boolean {
   return isValidUserId(userId) && typeof type === 'string';
@@ -60,6 +62,8 @@ export function isValidSessionOwner(userId: unknown, type: unknown): boolean {
 /**
  * The page size of a `listUsers` call: {@link DEFAULT_LIST_USERS_LIMIT} when `limit` is undefined.
  * @throws CharonUsageError when `limit` is not an integer from 1 to {@link MAX_LIST_USERS_LIMIT} (no listing is unbounded).
+ *
+ * @internal
  */
 export function listUsersLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_LIST_USERS_LIMIT;

@@ -1,7 +1,11 @@
 import type { CharonConfig } from '../config/charon-config';
 import type { Session } from '../model/session.model';
 
-/** Expiries of a session and its tokens for one create or refresh; all unix seconds, TTLs in seconds. */
+/**
+ * Expiries of a session and its tokens for one create or refresh; all unix seconds, TTLs in seconds.
+ *
+ * @internal
+ */
 export interface SessionTimestamps {
   now: number;
   sessionExpiresAt: number | 'infinite';
@@ -14,6 +18,8 @@ export interface SessionTimestamps {
 /**
  * A new session lives `sessionTtl`; an existing one what is left of it. The refresh token never outlives the
  * session and the access token never outlives the refresh token, so no token or cookie outlives its session.
+ *
+ * @internal
  */
 export function computeTimestamps(now: number, existing: Session | undefined, config: CharonConfig): SessionTimestamps {
   const sessionExpiresAt: number | 'infinite' =

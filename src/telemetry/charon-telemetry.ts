@@ -47,11 +47,19 @@ export interface TokenEventMessage {
   error?: string;
 }
 
+/** @internal */
 export const sessionCreateChannel = channel(CHARON_CHANNELS.sessionCreate);
+/** @internal */
 export const sessionRefreshChannel = channel(CHARON_CHANNELS.sessionRefresh);
+/** @internal */
 export const sessionDeleteChannel = channel(CHARON_CHANNELS.sessionDelete);
+/** @internal */
 export const sessionDeleteAllChannel = channel(CHARON_CHANNELS.sessionDeleteAll);
+/** @internal */
 export const sessionLockConflictChannel = channel(CHARON_CHANNELS.sessionLockConflict);
+/** @internal */
 export const sessionReuseChannel = channel(CHARON_CHANNELS.sessionReuse);
+/** @internal */
 export const tokenValidChannel = channel(CHARON_CHANNELS.tokenValid);
+/** @internal */
 export const tokenInvalidChannel = channel(CHARON_CHANNELS.tokenInvalid);

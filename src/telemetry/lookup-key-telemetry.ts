@@ -46,9 +46,15 @@ export interface LookupKeyCheckMessage {
   error?: string;
 }
 
+/** @internal */
 export const lookupKeyCreateChannel = channel(LOOKUP_KEY_CHANNELS.create);
+/** @internal */
 export const lookupKeyRevokeChannel = channel(LOOKUP_KEY_CHANNELS.revoke);
+/** @internal */
 export const lookupKeyRevokeAllChannel = channel(LOOKUP_KEY_CHANNELS.revokeAll);
+/** @internal */
 export const lookupKeyRekeyChannel = channel(LOOKUP_KEY_CHANNELS.rekey);
+/** @internal */
 export const lookupKeyValidChannel = channel(LOOKUP_KEY_CHANNELS.valid);
+/** @internal */
 export const lookupKeyInvalidChannel = channel(LOOKUP_KEY_CHANNELS.invalid);

@@ -7,6 +7,8 @@ const ROUNDS = 25;
 /**
  * Revocation is monotonic whatever races it: after `revoke`/`revokeAll` and a racing `rekey` or `insert` have both
  * settled, no lookup key of the record finds anything, and the revocation reported it.
+ *
+ * @internal
  */
 export function lookupKeyRaceCases(t: LookupKeyConformanceContext): void {
   const { describe, it } = t.runner;

@@ -11,7 +11,11 @@ import {
   type ConformanceContext,
 } from './session-store-conformance-support';
 
-/** Cases of a store that keeps sessions: round trip, lookups, optimistic locking, monotonic revocation, expiry. */
+/**
+ * Cases of a store that keeps sessions: round trip, lookups, optimistic locking, monotonic revocation, expiry.
+ *
+ * @internal
+ */
 export function basicCases(t: ConformanceContext): void {
   const { describe, it } = t.runner;
 

@@ -12,7 +12,11 @@ import {
   type ConformanceContext,
 } from './session-store-conformance-support';
 
-/** Cases of a store that keeps sessions: what identifies a session, per-user operations, races, odd identifiers. */
+/**
+ * Cases of a store that keeps sessions: what identifies a session, per-user operations, races, odd identifiers.
+ *
+ * @internal
+ */
 export function bulkCases(t: ConformanceContext): void {
   const { describe, it } = t.runner;
 

@@ -4,7 +4,11 @@ import type { UserId } from '../model/session.model';
 import { DEFAULT_LIST_USERS_LIMIT, MAX_LIST_USERS_LIMIT, type SessionStore } from '../session-store/session-store';
 import { assertSameData, expectRejection, randomId, randomUserId, type ConformanceContext } from './session-store-conformance-support';
 
-/** Page sizes `listUsers` must refuse. */
+/**
+ * Page sizes `listUsers` must refuse.
+ *
+ * @internal
+ */
 export const INVALID_LIST_LIMITS = [0, -1, 1.5, Number.NaN, MAX_LIST_USERS_LIMIT + 1];
 
 /** Every user id of a `listUsers` listing of `type`, page by page until the cursor is `null`. */
@@ -21,7 +25,11 @@ async function listAllUsers(store: SessionStore, type: string, limit: number): P
   }
 }
 
-/** Cases of a store that keeps sessions: `count` and, when the store has it, `listUsers`. */
+/**
+ * Cases of a store that keeps sessions: `count` and, when the store has it, `listUsers`.
+ *
+ * @internal
+ */
 export function listingCases(t: ConformanceContext): void {
   const { describe, it } = t.runner;
 

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { expectConflict, expectSessions, randomUserId, stored, type ConformanceContext } from './session-store-conformance-support';
 
-/** Cases of a store that keeps sessions: what an insert replaces (fingerprint, then `maxSessions`), atomically. */
+/**
+ * Cases of a store that keeps sessions: what an insert replaces (fingerprint, then `maxSessions`), atomically.
+ *
+ * @internal
+ */
 export function replacementCases(t: ConformanceContext): void {
   const { describe, it } = t.runner;
 

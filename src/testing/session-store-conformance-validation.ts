@@ -42,7 +42,11 @@ const INVALID_SESSIONS: ReadonlyArray<[string, Record<string, unknown>]> = [
 
 const INVALID_MAX_SESSIONS: unknown[] = [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '2'];
 
-/** Cases of every store: sessions no store can keep are refused alike; impossible user ids find nothing. */
+/**
+ * Cases of every store: sessions no store can keep are refused alike; impossible user ids find nothing.
+ *
+ * @internal
+ */
 export function validationCases(t: ConformanceContext): void {
   const { describe, it } = t.runner;
   const { persistent } = t.capabilities;

@@ -9,6 +9,8 @@ import { REDIS_LOOKUP_KEY_FUNCTIONS_LIBRARY, REDIS_LOOKUP_KEY_FUNCTIONS_SOURCE }
  * How the Redis lookup-key store talks to Redis: waits for the connection and loads its function library (on every
  * primary of a Cluster) at start, runs each call under the operation deadline, and loads the library again, within
  * the same deadline, when Redis lost it. The session store's `RedisConnection` does the same for its own library.
+ *
+ * @internal
  */
 export class LookupKeyRedisCalls {
   private readonly deadlines: OperationDeadlines;

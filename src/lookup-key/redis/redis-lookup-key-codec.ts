@@ -14,10 +14,18 @@ const VERIFIED_MEMO_SIZE = 10_000;
 /** `<revokedAt>:<expiresAt>:<version>:<lookupKey>:` then the MAC and the JSON (see the functions' layout). */
 const RECORD_HEADER = /^(\d+):(\d+):(\d+):([\w-]+):/;
 
-/** A shard tag the store accepts in a key name: no `{`, `}` or `:`. */
+/**
+ * A shard tag the store accepts in a key name: no `{`, `}` or `:`.
+ *
+ * @internal
+ */
 export const VALID_SHARD = /^[\w.-]{1,64}$/;
 
-/** Name of the shard hash: `<prefix>{lk.<shard>}:lookup-key-shard`; the braces make `lk.<shard>` the Cluster hash tag. */
+/**
+ * Name of the shard hash: `<prefix>{lk.<shard>}:lookup-key-shard`; the braces make `lk.<shard>` the Cluster hash tag.
+ *
+ * @internal
+ */
 export function shardKey(prefix: string, shard: string): string {
   return `${prefix}{lk.${shard}}:lookup-key-shard`;
 }
@@ -25,12 +33,18 @@ export function shardKey(prefix: string, shard: string): string {
 /**
  * Name of a user's index hash: `<prefix>{<tag>}:lookup-keys`, with the session store's reversible user tag (a user
  * tag is base64url of JSON and starts with `W`, so it never equals a shard's `lk.` tag).
+ *
+ * @internal
  */
 export function indexKey(prefix: string, userId: UserId): string {
   return `${prefix}{${userTag(userId, 'lookup-key')}}:lookup-keys`;
 }
 
-/** A stored record read back and verified. */
+/**
+ * A stored record read back and verified.
+ *
+ * @internal
+ */
 export interface DecodedRecord {
   record: LookupKeyRecord;
   key: LookupKeyCandidate;
@@ -44,6 +58,8 @@ export interface DecodedRecord {
  * Values verified with the current key are remembered by their exact bytes, so a credential used again costs a map
  * lookup instead of an HMAC and a JSON parse. Only a value Redis has just returned is ever looked up, so the memo
  * cannot serve anything stale; a different key empties it.
+ *
+ * @internal
  */
 export class LookupKeyRecordCodec {
   private readonly verified = new Map<string, DecodedRecord>();
@@ -96,14 +112,22 @@ export class LookupKeyRecordCodec {
   }
 }
 
-/** A user index entry: `<expiresAt>:<shard>:<public record JSON>`. */
+/**
+ * A user index entry: `<expiresAt>:<shard>:<public record JSON>`.
+ *
+ * @internal
+ */
 export function encodeIndexEntry(record: LookupKeyRecord, shard: string): string {
   return `${record.expiresAt}:${shard}:${JSON.stringify(publicRecord(record))}`;
 }
 
 const INDEX_ENTRY = /^(\d+):([\w.-]+):/;
 
-/** A user index entry read back, or undefined for anything malformed. */
+/**
+ * A user index entry read back, or undefined for anything malformed.
+ *
+ * @internal
+ */
 export function decodeIndexEntry(value: unknown): { record: LookupKeyRecord; shard: string } | undefined {
   if (typeof value !== 'string') return undefined;
   const header = INDEX_ENTRY.exec(value);

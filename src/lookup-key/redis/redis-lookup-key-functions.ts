@@ -1,9 +1,17 @@
 import { createHash } from 'node:crypto';
 
-/** Fields one pruning pass of a shard hash inspects (a random sample: HRANDFIELD); runs on every insert. */
+/**
+ * Fields one pruning pass of a shard hash inspects (a random sample: HRANDFIELD); runs on every insert.
+ *
+ * @internal
+ */
 export const LOOKUP_KEY_PRUNE_SAMPLE_SIZE = 16;
 
-/** Reply codes of the insert functions. */
+/**
+ * Reply codes of the insert functions.
+ *
+ * @internal
+ */
 export enum LookupKeyInsertResult {
   Ok = 0,
   /** Shard: the id is taken (live or tombstone) or the lookup key points at a live record. */
@@ -161,7 +169,11 @@ export const REDIS_LOOKUP_KEY_FUNCTIONS_LIBRARY = `nestjs_charon_lookup_key_${RE
 
 const PREFIX = `${REDIS_LOOKUP_KEY_FUNCTIONS_LIBRARY}_`;
 
-/** Names of the functions, as passed to FCALL / FCALL_RO. */
+/**
+ * Names of the functions, as passed to FCALL / FCALL_RO.
+ *
+ * @internal
+ */
 export const REDIS_LOOKUP_KEY_FUNCTION_NAMES = {
   shardInsert: `${PREFIX}shard_insert`,
   shardFind: `${PREFIX}shard_find`,
@@ -171,5 +183,9 @@ export const REDIS_LOOKUP_KEY_FUNCTION_NAMES = {
   indexAdd: `${PREFIX}index_add`,
 } as const;
 
-/** The library source for `FUNCTION LOAD REPLACE`. */
+/**
+ * The library source for `FUNCTION LOAD REPLACE`.
+ *
+ * @internal
+ */
 export const REDIS_LOOKUP_KEY_FUNCTIONS_SOURCE = `#!lua name=${REDIS_LOOKUP_KEY_FUNCTIONS_LIBRARY}\n${BODY.replaceAll('__PREFIX__', PREFIX)}`;

@@ -41,6 +41,8 @@ const MIN_SIGNING_KEY_BYTES = 32;
 /**
  * Checks `options` of {@link RedisLookupKeyStore} at construction.
  * @throws CharonConfigError listing every problem.
+ *
+ * @internal
  */
 export function validateRedisLookupKeyStoreOptions(options: RedisLookupKeyStoreOptions): void {
   const problems: string[] = [];

@@ -1,4 +1,8 @@
-/** Something the {@link ExpiryHeap} can order: it keeps `heapIndex` up to date so removal needs no search. */
+/**
+ * Something the {@link ExpiryHeap} can order: it keeps `heapIndex` up to date so removal needs no search.
+ *
+ * @internal
+ */
 export interface ExpiryHeapNode {
   /** Unix second the node expires at; the heap's top is the node with the smallest value. */
   expiresAt: number;

@@ -1,7 +1,11 @@
 import type { Session, UserId } from '../../model/session.model';
 import type { ExpiryHeapNode } from './expiry-heap';
 
-/** One stored session of the {@link MemorySessionStore}. */
+/**
+ * One stored session of the {@link MemorySessionStore}.
+ *
+ * @internal
+ */
 export interface MemoryEntry extends ExpiryHeapNode {
   /** The store's private copy; only clones of it leave the store. */
   session: Session;
@@ -9,7 +13,11 @@ export interface MemoryEntry extends ExpiryHeapNode {
   readonly group: SessionGroup;
 }
 
-/** The sessions of one (user id, type) pair. */
+/**
+ * The sessions of one (user id, type) pair.
+ *
+ * @internal
+ */
 export interface SessionGroup {
   readonly userId: UserId;
   readonly type: string;
@@ -36,7 +44,11 @@ interface TypeGroups {
   removed: number;
 }
 
-/** One page of {@link SessionIndex.page}. */
+/**
+ * One page of {@link SessionIndex.page}.
+ *
+ * @internal
+ */
 export interface GroupPage {
   groups: SessionGroup[];
   /** `seq` to resume after, or `null` when the whole order has been visited. */

@@ -12,6 +12,8 @@ interface Pending {
  * setTimeout/clearTimeout pair costs about as much as the rest of a cached `get`). Finished operations are only
  * marked; the queue drops them from its front. A deadline fires at most a few milliseconds late (timer
  * granularity), never early.
+ *
+ * @internal
  */
 export class OperationDeadlines {
   private queue: Pending[] = [];

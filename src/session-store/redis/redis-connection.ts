@@ -10,7 +10,11 @@ const QUIT_TIMEOUT_MS = 1000;
 
 export type RedisClient = Redis | Cluster;
 
-/** Whether `client` is a Cluster connection (a type guard; ioredis' own `isCluster` flag is not one). */
+/**
+ * Whether `client` is a Cluster connection (a type guard; ioredis' own `isCluster` flag is not one).
+ *
+ * @internal
+ */
 export function isCluster(client: RedisClient): client is Cluster {
   return client.isCluster;
 }
@@ -27,13 +31,21 @@ function loadIoredis(): typeof import('ioredis') {
   }
 }
 
-/** Redis lost the functions (restart without persistence, FUNCTION FLUSH, failover to a node without them). */
+/**
+ * Redis lost the functions (restart without persistence, FUNCTION FLUSH, failover to a node without them).
+ *
+ * @internal
+ */
 export function isMissingFunction(error: unknown): boolean {
   const message = error instanceof Error ? error.message : '';
   return message.includes('Function not found') || message.startsWith('NOSCRIPT');
 }
 
-/** The error's own words, short. Redis and ioredis messages carry no credentials. */
+/**
+ * The error's own words, short. Redis and ioredis messages carry no credentials.
+ *
+ * @internal
+ */
 export function describeError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const short = message.length > 200 ? `${message.slice(0, 200)}...` : message;
@@ -88,6 +100,8 @@ function createClient(options: RedisSessionStoreOptions): RedisClient {
  * The connection of a `RedisSessionStore`: one it creates from the options (and owns), or the given `client`.
  * Waits for it and loads the function library at start, loads it again when Redis lost it, warns once when an owned
  * connection gets into trouble, and closes an owned connection on shutdown.
+ *
+ * @internal
  */
 export class RedisConnection {
   /** The ioredis connection: created here ({@link owned}) or given as `client`. */

@@ -4,6 +4,8 @@ import { INTERNAL_FIELD_START, MAC_LENGTH } from './redis-session-codec';
 /**
  * Sessions one pruning pass inspects (a random sample: HRANDFIELD). A (user, type) hash with at most this many
  * sessions is cleaned completely by every pass.
+ *
+ * @internal
  */
 export const PRUNE_SAMPLE_SIZE = 16;
 
@@ -12,10 +14,16 @@ export const PRUNE_SAMPLE_SIZE = 16;
  * on each insert keeps the share of expired entries in a hash small (each pass removes every expired entry in its
  * sample, while an insert adds one entry); the occasional pass on updates also cleans hashes whose user only
  * refreshes, at an eighth of the cost.
+ *
+ * @internal
  */
 export const PRUNE_EVERY_NTH_UPDATE = 8;
 
-/** Reply codes of the upsert function. */
+/**
+ * Reply codes of the upsert function.
+ *
+ * @internal
+ */
 export enum UpsertResult {
   Ok = 0,
   /** Insert (lockVersion 0) of an id that is stored and alive. */
@@ -277,7 +285,11 @@ const PREFIX = `nestjs_charon_${REDIS_FUNCTIONS_VERSION}_`;
 /** Name of the function library in Redis (`FUNCTION LIST LIBRARYNAME nestjs_charon_*`). */
 export const REDIS_FUNCTIONS_LIBRARY = `nestjs_charon_${REDIS_FUNCTIONS_VERSION}`;
 
-/** Names of the functions, as passed to FCALL. */
+/**
+ * Names of the functions, as passed to FCALL.
+ *
+ * @internal
+ */
 export const REDIS_FUNCTION_NAMES = {
   upsert: `${PREFIX}upsert`,
   /** Read-only (FCALL_RO): live sessions of one hash, by their headers. */

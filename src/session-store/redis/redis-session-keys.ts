@@ -13,6 +13,8 @@ const KEY_MEMO_SIZE = 10_000;
  * share an encoding whatever characters they contain; base64url then removes every character that means something
  * to Redis key naming (`{`, `}`, `:`), so the hash tag cannot be cut short by a `}` in a user id. It is reversible
  * on purpose: an operator can decode a key to see whose sessions it holds.
+ *
+ * @internal
  */
 export function userTag(userId: UserId, type: string): string {
   return Buffer.from(JSON.stringify([userId, type]), 'utf8').toString('base64url');
@@ -22,12 +24,18 @@ export function userTag(userId: UserId, type: string): string {
  * Name of the hash holding the sessions of a (user id, session type) pair: `<prefix>{<tag>}:sessions`.
  * Redis Cluster hashes only the `{<tag>}` part, so anything stored for the pair lives in one slot and one function
  * call can work on it atomically.
+ *
+ * @internal
  */
 export function sessionsKey(prefix: string, userId: UserId, type: string): string {
   return `${prefix}{${userTag(userId, type)}${SESSIONS_SUFFIX}`;
 }
 
-/** SCAN MATCH pattern of every sessions hash under `prefix` (glob characters in the prefix escaped). */
+/**
+ * SCAN MATCH pattern of every sessions hash under `prefix` (glob characters in the prefix escaped).
+ *
+ * @internal
+ */
 export function sessionsKeyPattern(prefix: string): string {
   return `${prefix.replace(/[*?[\]\\]/g, '\\$&')}{*${SESSIONS_SUFFIX}`;
 }
@@ -35,6 +43,8 @@ export function sessionsKeyPattern(prefix: string): string {
 /**
  * The (user id, type) whose sessions `key` holds, or `null` for a key this store would not have written under
  * `prefix` (another layout, a tag that is not the canonical encoding of a valid pair).
+ *
+ * @internal
  */
 export function parseSessionsKey(prefix: string, key: string): { userId: UserId; type: string } | null {
   if (!key.startsWith(`${prefix}{`) || !key.endsWith(SESSIONS_SUFFIX)) return null;
@@ -51,7 +61,11 @@ export function parseSessionsKey(prefix: string, key: string): { userId: UserId;
   return { userId, type };
 }
 
-/** Computes key names once per (user id, type): a warm lookup is two map reads instead of JSON + base64. */
+/**
+ * Computes key names once per (user id, type): a warm lookup is two map reads instead of JSON + base64.
+ *
+ * @internal
+ */
 export class SessionKeyNames {
   private readonly byType = new Map<string, Map<UserId, string>>();
   private size = 0;

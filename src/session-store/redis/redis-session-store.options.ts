@@ -133,6 +133,8 @@ function validatePositive(problems: string[], name: string, value: number | unde
 /**
  * Checks `options` of {@link RedisSessionStore} at construction.
  * @throws CharonConfigError listing every problem.
+ *
+ * @internal
  */
 export function validateRedisSessionStoreOptions(options: RedisSessionStoreOptions): void {
   const problems: string[] = [];

@@ -9,6 +9,8 @@ import { parseSessionsKey } from './redis-session-keys';
  *
  * A listing SCANs each primary in turn (a standalone Redis is one primary), in the order of the first hash slot each
  * one serves; a primary is named by that slot rather than by its address, which a failover may change.
+ *
+ * @internal
  */
 export interface ListPosition {
   /** First hash slot of the primary to scan next (0 on a standalone Redis); `null` once every primary is done. */
@@ -22,7 +24,11 @@ export interface ListPosition {
   pending: UserId[];
 }
 
-/** One primary to SCAN for a listing, and where the listing goes after it. */
+/**
+ * One primary to SCAN for a listing, and where the listing goes after it.
+ *
+ * @internal
+ */
 export interface ScanTarget {
   node: Redis;
   /** The slot that names this primary in cursors. */
@@ -33,7 +39,11 @@ export interface ScanTarget {
 
 const SLOT_COUNT = 16384;
 
-/** The cursor string of `position`, or `null` when the listing is complete. */
+/**
+ * The cursor string of `position`, or `null` when the listing is complete.
+ *
+ * @internal
+ */
 export function encodeListCursor(position: ListPosition): string | null {
   if (position.slot === null && position.pending.length === 0) return null;
   return Buffer.from(JSON.stringify([position.slot, position.scan, position.pending]), 'utf8').toString('base64url');
@@ -42,6 +52,8 @@ export function encodeListCursor(position: ListPosition): string | null {
 /**
  * The position a cursor from {@link encodeListCursor} stands for.
  * @throws CharonUsageError for anything that is not such a cursor.
+ *
+ * @internal
  */
 export function decodeListCursor(cursor: unknown): ListPosition {
   let decoded: unknown;
@@ -71,6 +83,8 @@ export function decodeListCursor(cursor: unknown): ListPosition {
  * The primary that serves `slot` (`undefined`: the first primary), and the first slot of the one after it. On a
  * Cluster, from the client's slot map: primaries ordered by the first slot they serve.
  * @throws Error when no known primary serves the slot (the Cluster is down or still connecting).
+ *
+ * @internal
  */
 export function scanTarget(client: RedisClient, slot: number | undefined): ScanTarget {
   if (!isCluster(client)) return { node: client, slot: 0, next: null };
@@ -94,6 +108,8 @@ export function scanTarget(client: RedisClient, slot: number | undefined): ScanT
 /**
  * Adds the users of `keys` (a `live_keys` reply) whose sessions are of `type` to `page`, up to `limit`, and the rest
  * to `pending`; skips keys of other types, keys not written by this store, and users the page already holds.
+ *
+ * @internal
  */
 export function collectUsers(
   keys: readonly string[],
