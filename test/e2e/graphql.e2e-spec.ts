@@ -34,6 +34,7 @@ import { createTestSession, FixedClock, type TestSession } from 'nestjs-charon/t
  * GraphQL over HTTP with Apollo Server on Express (Mercurius, the Fastify option, is not installed here). Apollo's
  * Express integration is not installed either; a test copy of it stands in (see the support file).
  */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- jest.mock factories run before the imports
 jest.mock('@as-integrations/express5', () => require('../support/apollo-express-integration'), { virtual: true });
 
 @Resolver()

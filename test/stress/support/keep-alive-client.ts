@@ -5,6 +5,7 @@ export interface HttpOutcome {
   /** HTTP status, or 0 when there was no response (connection error or {@link KeepAliveClient} timeout). */
   status: number;
   /** Parsed JSON body, or undefined. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the stress tests read fields of varied response shapes
   body: any;
   /** The connection error, or `timeout`, when `status` is 0. */
   error?: string;
