@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Builds the published package: `dist/cjs` (CommonJS) and `dist/esm` (ES modules), each with its declarations,
- * from one TypeScript configuration (tsconfig.build.json). Why both formats: README, "Package format".
+ * from one TypeScript configuration (tsconfig.build.json). Why both formats: docs/package-format.md.
  *
  * The sources use extensionless relative imports (`./session.service`), which CommonJS resolves and Node's ESM
  * loader does not, so the ESM emit rewrites every relative specifier to the file it names (`./session.service.js`,

@@ -8,8 +8,8 @@ import { assertStorableSession, listUsersLimit } from '../session-validation';
  *
  * What stateless mode means:
  * - Access tokens are verified by signature and claims alone; that is all there is to check.
- * - A refresh token cannot be checked against a session (no freshness check, no "session not found"), so a
- *   stolen refresh token stays usable until it expires.
+ * - Refresh is impossible: `RefreshTokenGuard` loads the token's session, finds none and answers 401
+ *   `session not found`, so a client logs in again when its access token expires.
  * - Revocation is impossible: logout and "log out everywhere" only clear the client's tokens or cookies;
  *   tokens already issued stay valid until their `exp`. Keep token lifetimes short.
  * - Pair it with a `SessionGuard` that does not load sessions: any guard that requires a session would reject
