@@ -24,6 +24,8 @@ export interface HmacAlgorithmSpec {
    * a key at least as long as the hash output).
    */
   readonly bytes: number;
+  /** Block size of the hash in bytes (RFC 2104's B): the HMAC key is padded to it. */
+  readonly blockBytes: number;
 }
 
 /** Returns the node:crypto parameters of an HMAC algorithm, or undefined for anything else. */
@@ -42,9 +44,9 @@ export function hmacAlgorithm(alg: string): HmacAlgorithmSpec | undefined {
   }
 }
 
-const HS256: HmacAlgorithmSpec = Object.freeze({ hash: 'sha256', bytes: 32 });
-const HS384: HmacAlgorithmSpec = Object.freeze({ hash: 'sha384', bytes: 48 });
-const HS512: HmacAlgorithmSpec = Object.freeze({ hash: 'sha512', bytes: 64 });
+const HS256: HmacAlgorithmSpec = Object.freeze({ hash: 'sha256', bytes: 32, blockBytes: 64 });
+const HS384: HmacAlgorithmSpec = Object.freeze({ hash: 'sha384', bytes: 48, blockBytes: 128 });
+const HS512: HmacAlgorithmSpec = Object.freeze({ hash: 'sha512', bytes: 64, blockBytes: 128 });
 
 /** Whether `alg` is one of {@link JWT_ALGORITHMS}. Case-sensitive, as JWS algorithm names are. */
 export function isJwtAlgorithm(alg: unknown): alg is JwtAlgorithm {

@@ -3,6 +3,7 @@ import { CharonConfigError } from '../../errors/charon-config.error';
 import { base64UrlLength } from './base64url';
 import { eddsaSignatureBytes, hmacAlgorithm, JWT_ALGORITHMS, type JwtAlgorithm, type JwtHmacAlgorithm } from './jwt-algorithms';
 import { DEFAULT_MAX_TOKEN_LENGTH, KID_NOT_SET_PREFIX, type JwtTokenFactoryOptions } from './jwt-keyset';
+import { PrecomputedHmac } from './precomputed-hmac';
 
 /**
  * A validated key, with everything the hot path needs precomputed. Internal: the factory's view of a
@@ -27,17 +28,15 @@ interface PreparedKeyBase {
 
 /** Internal: a prepared HMAC key. */
 export interface PreparedHmacKey extends PreparedKeyBase {
-  /** node:crypto digest name. */
-  readonly hmacHash: string;
-  readonly secretKey: KeyObject;
+  /** Computes this key's MACs. */
+  readonly hmac: PrecomputedHmac;
   readonly privateKey: undefined;
   readonly publicKey: undefined;
 }
 
 /** Internal: a prepared EdDSA key. */
 export interface PreparedEdDsaKey extends PreparedKeyBase {
-  readonly hmacHash: undefined;
-  readonly secretKey: undefined;
+  readonly hmac: undefined;
   /** Present when the key can sign. */
   readonly privateKey: KeyObject | undefined;
   readonly publicKey: KeyObject;
@@ -149,8 +148,7 @@ function prepareKey(kid: string, entry: unknown, problems: string[]): PreparedJw
       signatureBytes: hmac.bytes,
       signatureChars: base64UrlLength(hmac.bytes),
       headerSegment: encodeHeader(alg as JwtAlgorithm, headerKid),
-      hmacHash: hmac.hash,
-      secretKey,
+      hmac: new PrecomputedHmac(hmac.hash, hmac.blockBytes, hmac.bytes, secretKey),
       privateKey: undefined,
       publicKey: undefined,
     };
@@ -175,8 +173,7 @@ function prepareKey(kid: string, entry: unknown, problems: string[]): PreparedJw
       signatureBytes,
       signatureChars: base64UrlLength(signatureBytes),
       headerSegment: encodeHeader('EdDSA', headerKid),
-      hmacHash: undefined,
-      secretKey: undefined,
+      hmac: undefined,
       privateKey: isPrivate ? key : undefined,
       publicKey: isPrivate ? createPublicKey(key) : key,
     };

@@ -1,4 +1,4 @@
-import { createHmac, sign as signWithKey, timingSafeEqual, verify as verifyWithKey } from 'node:crypto';
+import { sign as signWithKey, timingSafeEqual, verify as verifyWithKey } from 'node:crypto';
 import { exportJWK, type JWK } from 'jose';
 import { CharonUsageError } from '../../errors/charon-usage.error';
 import { TokenFactory, type TokenVerifyResult } from '../token-factory';
@@ -112,8 +112,8 @@ export class JwtTokenFactory extends TokenFactory {
     // Header and payload are base64url, i.e. ASCII, so latin1 hashes exactly the bytes JWS signs.
     const signingInput = `${key.headerSegment}.${Buffer.from(json, 'utf8').toString('base64url')}`;
     const signature =
-      key.hmacHash !== undefined
-        ? createHmac(key.hmacHash, key.secretKey).update(signingInput, 'latin1').digest('base64url')
+      key.hmac !== undefined
+        ? key.hmac.digest(signingInput).toString('base64url')
         : signWithKey(null, Buffer.from(signingInput, 'latin1'), key.privateKey!).toString('base64url');
     return `${signingInput}.${signature}`;
   }
@@ -191,8 +191,8 @@ export class JwtTokenFactory extends TokenFactory {
     if (length - dot2 - 1 !== key.signatureChars) return SIGNATURE_INVALID;
     const signingInput = token.slice(0, dot2);
     const signature = Buffer.from(token.slice(dot2 + 1), 'base64url');
-    if (key.hmacHash !== undefined) {
-      const expected = createHmac(key.hmacHash, key.secretKey).update(signingInput, 'latin1').digest();
+    if (key.hmac !== undefined) {
+      const expected = key.hmac.digest(signingInput);
       if (expected.length !== signature.length || !timingSafeEqual(expected, signature)) return SIGNATURE_INVALID;
     } else if (!verifyWithKey(null, Buffer.from(signingInput, 'latin1'), key.publicKey, signature)) {
       return SIGNATURE_INVALID;
