@@ -1,10 +1,12 @@
 import type { LoggerService } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
 import { SessionConflictError } from '../../../src/errors/session-conflict.error';
 import type { Session, UserId } from '../../../src/model/session.model';
 import { decodeListCursor } from '../../../src/session-store/redis/redis-user-listing';
 import type { SessionStore } from '../../../src/session-store/session-store';
 import { randomId } from '../../../src/testing/session-store-conformance-support';
+import { RedisTestServer } from '../../support/redis-server';
 
 export { buildSession, expectConflict, randomId } from '../../../src/testing/session-store-conformance-support';
 
@@ -35,6 +37,26 @@ export class CapturingLogger implements LoggerService {
   clear(): void {
     this.entries.length = 0;
   }
+}
+
+/** A spec file's private standalone redis-server and an admin connection to it (set once `beforeAll` has run). */
+export interface PrivateRedis {
+  server: RedisTestServer;
+  admin: Redis;
+}
+
+/** Starts a private redis-server before the spec file's tests and stops it after them. */
+export function usePrivateRedis(): PrivateRedis {
+  const redis = {} as PrivateRedis;
+  beforeAll(async () => {
+    redis.server = await RedisTestServer.start();
+    redis.admin = new Redis(redis.server.port, '127.0.0.1');
+  });
+  afterAll(async () => {
+    redis.admin?.disconnect();
+    await redis.server?.stop();
+  });
+  return redis;
 }
 
 /** A fresh 32-byte signing key. */

@@ -2,36 +2,24 @@
  * RedisSessionStore on a private 3-primary Redis Cluster: functions on every primary, hash-tagged keys, one round
  * trip per operation, reload after a flush, concurrency, and an owned Cluster connection.
  */
-import { Cluster } from 'ioredis';
 import type { Session } from '../../../src/model/session.model';
 import { REDIS_FUNCTIONS_LIBRARY } from '../../../src/session-store/redis/redis-session-functions';
 import { sessionsKey, userTag } from '../../../src/session-store/redis/redis-session-keys';
 import { RedisSessionStore } from '../../../src/session-store/redis/redis-session-store';
 import type { RedisSessionStoreOptions } from '../../../src/session-store/redis/redis-session-store.options';
 import { FixedClock } from '../../../src/testing/fixed-clock';
-import { RedisTestCluster } from '../../support/redis-cluster';
+import { usePrivateRedisCluster } from '../../support/private-redis-cluster';
 import { RedisCommandMonitor } from '../../support/redis-monitor';
 import { respCommand } from '../../support/resp';
 import { decodeListCursor } from '../../../src/session-store/redis/redis-user-listing';
 import { buildSession, CapturingLogger, expectConflict, listAllUsers, logoutRacingRefreshes, newSigningKey, randomId } from './helpers';
 
-let cluster: RedisTestCluster;
-let client: Cluster;
+const redis = usePrivateRedisCluster();
 let clock: FixedClock;
 let logger: CapturingLogger;
 let testNumber = 0;
 const signingKey = newSigningKey();
 const stores: RedisSessionStore[] = [];
-
-beforeAll(async () => {
-  cluster = await RedisTestCluster.start();
-  client = new Cluster(cluster.nodes);
-}, 60_000);
-
-afterAll(async () => {
-  await client?.quit().catch(() => client.disconnect());
-  await cluster?.stop();
-});
 
 beforeEach(() => {
   clock = new FixedClock();
@@ -44,7 +32,7 @@ afterEach(async () => {
 
 async function makeStore(options: Partial<RedisSessionStoreOptions> = {}): Promise<RedisSessionStore> {
   const store = new RedisSessionStore({
-    ...(options.cluster ? {} : { client }),
+    ...(options.cluster ? {} : { client: redis.client }),
     keyPrefix: `cluster-${++testNumber}:`,
     clock,
     logger,
@@ -59,13 +47,13 @@ async function makeStore(options: Partial<RedisSessionStoreOptions> = {}): Promi
 const session = (overrides: Partial<Session> = {}): Session => buildSession(overrides, clock.now());
 
 async function librariesPerNode(): Promise<string[][]> {
-  const replies = (await cluster.onEveryNode('FUNCTION', 'LIST', 'LIBRARYNAME', 'nestjs_charon_*')) as unknown[][][];
+  const replies = (await redis.cluster.onEveryNode('FUNCTION', 'LIST', 'LIBRARYNAME', 'nestjs_charon_*')) as unknown[][][];
   return replies.map((libraries) => libraries.map((library) => library[1] as string));
 }
 
 it('loads the functions on every primary at start, through a Cluster connection it owns and closes', async () => {
-  await cluster.onEveryNode('FUNCTION', 'FLUSH');
-  const store = await makeStore({ cluster: { nodes: cluster.nodes } });
+  await redis.cluster.onEveryNode('FUNCTION', 'FLUSH');
+  const store = await makeStore({ cluster: { nodes: redis.cluster.nodes } });
   expect(store.ownsClient).toBe(true);
   expect(await librariesPerNode()).toEqual([[REDIS_FUNCTIONS_LIBRARY], [REDIS_FUNCTIONS_LIBRARY], [REDIS_FUNCTIONS_LIBRARY]]);
 
@@ -79,7 +67,7 @@ it('loads the functions on every primary at start, through a Cluster connection 
 
 it("hashes a (user, type)'s key by its tag alone, whatever the user id holds, and spreads users over the nodes", async () => {
   const store = await makeStore();
-  const port = cluster.nodes[0].port;
+  const port = redis.cluster.nodes[0].port;
   for (const userId of ['}{', '{a}', 'a:{b}:c', '{}', 'plain', 7]) {
     const [keySlot, tagSlot] = await Promise.all(
       [sessionsKey(store.keyPrefix, userId, '{type}'), userTag(userId, '{type}')].map((k) =>
@@ -91,14 +79,14 @@ it("hashes a (user, type)'s key by its tag alone, whatever the user id holds, an
 
   const userIds = Array.from({ length: 30 }, () => `user-${randomId()}`);
   for (const userId of userIds) await store.upsert(session({ userId }));
-  const keysPerNode = (await cluster.onEveryNode('DBSIZE')) as number[];
+  const keysPerNode = (await redis.cluster.onEveryNode('DBSIZE')) as number[];
   expect(keysPerNode.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
   for (const userId of userIds) expect(await store.getAll(userId, 'full')).toHaveLength(1);
 });
 
 it('uses one round trip per operation, with no redirection', async () => {
   const store = await makeStore();
-  const monitor = await RedisCommandMonitor.start(cluster.nodes.map((n) => n.port));
+  const monitor = await RedisCommandMonitor.start(redis.cluster.nodes.map((n) => n.port));
   try {
     const s = session();
     const device = session({ userId: s.userId, fingerprint: 'laptop' });
@@ -131,10 +119,10 @@ it('reloads the functions after FUNCTION FLUSH on one or all primaries, and retr
   const sessions = Array.from({ length: 12 }, () => session());
   for (const s of sessions) await store.upsert(s);
 
-  await respCommand(cluster.nodes[1].port, ['FUNCTION', 'FLUSH']);
+  await respCommand(redis.cluster.nodes[1].port, ['FUNCTION', 'FLUSH']);
   for (const s of sessions) await store.upsert({ ...s, lockVersion: 1 });
 
-  await cluster.onEveryNode('FUNCTION', 'FLUSH');
+  await redis.cluster.onEveryNode('FUNCTION', 'FLUSH');
   await Promise.all(sessions.map((s) => store.upsert({ ...s, lockVersion: 2 })));
   for (const s of sessions) await expect(store.get(s.id, s.userId, s.type)).resolves.toMatchObject({ lockVersion: 3 });
   expect(await librariesPerNode()).toEqual([[REDIS_FUNCTIONS_LIBRARY], [REDIS_FUNCTIONS_LIBRARY], [REDIS_FUNCTIONS_LIBRARY]]);
@@ -166,7 +154,7 @@ it('listUsers pages through the users on every primary, a few hundred with small
     await Promise.all(users.slice(i, i + 50).map((userId) => store.upsert(session({ userId }))));
   }
   await Promise.all(users.slice(0, 30).map((userId) => store.upsert(session({ userId, type: 'oauth2' }))));
-  const keysPerNode = (await cluster.onEveryNode('DBSIZE')) as number[];
+  const keysPerNode = (await redis.cluster.onEveryNode('DBSIZE')) as number[];
   expect(keysPerNode.every((n) => n > 0)).toBe(true);
 
   for (const limit of [1, 6, 1000]) {
@@ -178,7 +166,7 @@ it('listUsers pages through the users on every primary, a few hundred with small
 
   // The cursor names each of the three primaries in turn (by its first slot), and each page asks at most the
   // primaries it reaches, once each.
-  const monitor = await RedisCommandMonitor.start(cluster.nodes.map((n) => n.port));
+  const monitor = await RedisCommandMonitor.start(redis.cluster.nodes.map((n) => n.port));
   const slots = new Set<number | null>();
   try {
     let cursor: string | undefined;

@@ -3,43 +3,30 @@
  * 0.1 (its codec and its upsert function, vendored in fixtures/charon-0.1) must read, update, count, list and take
  * part in eviction here; values written here must read and update in 0.1, and come back intact.
  */
-import Redis from 'ioredis';
 import type { Session } from '../../../src/model/session.model';
 import { sessionsKey } from '../../../src/session-store/redis/redis-session-keys';
 import { RedisSessionStore } from '../../../src/session-store/redis/redis-session-store';
 import { FixedClock } from '../../../src/testing/fixed-clock';
-import { RedisTestServer } from '../../support/redis-server';
 import { encodeSession as encodeV01, SessionCodec as SessionCodecV01 } from './fixtures/charon-0.1/redis-session-codec';
 import {
   REDIS_FUNCTION_NAMES as FUNCTION_NAMES_V01,
   REDIS_FUNCTIONS_SOURCE as FUNCTIONS_SOURCE_V01,
 } from './fixtures/charon-0.1/redis-session-functions';
-import { buildSession, CapturingLogger, expectConflict, newSigningKey } from './helpers';
+import { buildSession, CapturingLogger, expectConflict, newSigningKey, usePrivateRedis } from './helpers';
 
-let server: RedisTestServer;
-let admin: Redis;
+const redis = usePrivateRedis();
 let clock: FixedClock;
 let logger: CapturingLogger;
 let store: RedisSessionStore;
 const signingKey = newSigningKey();
 const codecV01 = new SessionCodecV01(() => signingKey, 0);
 
-beforeAll(async () => {
-  server = await RedisTestServer.start();
-  admin = new Redis(server.port, '127.0.0.1');
-});
-
-afterAll(async () => {
-  admin?.disconnect();
-  await server?.stop();
-});
-
 beforeEach(async () => {
-  await server.reset();
-  await admin.call('FUNCTION', 'LOAD', FUNCTIONS_SOURCE_V01);
+  await redis.server.reset();
+  await redis.admin.call('FUNCTION', 'LOAD', FUNCTIONS_SOURCE_V01);
   clock = new FixedClock();
   logger = new CapturingLogger();
-  store = new RedisSessionStore({ url: server.url, clock, logger, getSigningKey: () => signingKey });
+  store = new RedisSessionStore({ url: redis.server.url, clock, logger, getSigningKey: () => signingKey });
   await store.init();
 });
 
@@ -55,11 +42,11 @@ const v01 = {
   upsert(s: Session): Promise<unknown> {
     const value = encodeV01(s, s.lockVersion + 1, signingKey);
     const key = sessionsKey('charon:', s.userId, s.type);
-    return admin.fcall(FUNCTION_NAMES_V01.upsert, 1, key, s.id, s.lockVersion, value, s.refreshExpiresAt, clock.now());
+    return redis.admin.fcall(FUNCTION_NAMES_V01.upsert, 1, key, s.id, s.lockVersion, value, s.refreshExpiresAt, clock.now());
   },
   /** 0.1's get: HGET, then its codec (signature, owner) and the liveness check. */
   async get(id: string, userId: string | number, type = 'full'): Promise<Session | null> {
-    const value = await admin.hget(sessionsKey('charon:', userId, type), id);
+    const value = await redis.admin.hget(sessionsKey('charon:', userId, type), id);
     if (value === null) return null;
     const decoded = codecV01.decode(value, userId, type, id);
     if (!decoded.ok) throw new Error(`0.1 refused the value: ${decoded.reason}`);
@@ -175,6 +162,6 @@ describe('values written here, used by 0.1', () => {
     clock.advance(10);
     const fromV01 = sessionV01({ userId });
     expect(await v01.upsert(fromV01)).toBe(0);
-    expect((await admin.hkeys(key)).sort()).toEqual([live.id, fromV01.id].sort());
+    expect((await redis.admin.hkeys(key)).sort()).toEqual([live.id, fromV01.id].sort());
   });
 });

@@ -3,7 +3,6 @@
  * one upsert FCALL: round trips, eviction order with same-second ties, values the function must not touch, the
  * shortcut that skips the scan, large hashes, and racing inserts.
  */
-import Redis from 'ioredis';
 import type { Session } from '../../../src/model/session.model';
 import { encodeSession } from '../../../src/session-store/redis/redis-session-codec';
 import { REDIS_FUNCTION_NAMES } from '../../../src/session-store/redis/redis-session-functions';
@@ -11,31 +10,19 @@ import { sessionsKey } from '../../../src/session-store/redis/redis-session-keys
 import { RedisSessionStore } from '../../../src/session-store/redis/redis-session-store';
 import { FixedClock } from '../../../src/testing/fixed-clock';
 import { RedisCommandMonitor } from '../../support/redis-monitor';
-import { RedisTestServer } from '../../support/redis-server';
-import { buildSession, CapturingLogger, expectConflict, newSigningKey, randomId } from './helpers';
+import { buildSession, CapturingLogger, expectConflict, newSigningKey, randomId, usePrivateRedis } from './helpers';
 
 const HOUR = 3600;
 
-let server: RedisTestServer;
-let admin: Redis;
+const redis = usePrivateRedis();
 let clock: FixedClock;
 let store: RedisSessionStore;
 const signingKey = newSigningKey();
 
-beforeAll(async () => {
-  server = await RedisTestServer.start();
-  admin = new Redis(server.port, '127.0.0.1');
-});
-
-afterAll(async () => {
-  admin?.disconnect();
-  await server?.stop();
-});
-
 beforeEach(async () => {
-  await server.command('FLUSHALL');
+  await redis.server.command('FLUSHALL');
   clock = new FixedClock();
-  store = new RedisSessionStore({ url: server.url, clock, logger: new CapturingLogger(), getSigningKey: () => signingKey });
+  store = new RedisSessionStore({ url: redis.server.url, clock, logger: new CapturingLogger(), getSigningKey: () => signingKey });
   await store.init();
 });
 
@@ -55,7 +42,7 @@ async function idsOf(userId: string | number, type = 'full'): Promise<string[]> 
 
 /** How often each Redis command ran since the last reset, including calls made by functions. */
 async function commandCalls(): Promise<Record<string, number>> {
-  const info = await admin.info('commandstats');
+  const info = await redis.admin.info('commandstats');
   return Object.fromEntries([...info.matchAll(/cmdstat_(\w+):calls=(\d+)/g)].map(([, name, calls]) => [name, Number(calls)]));
 }
 
@@ -64,7 +51,7 @@ describe('one round trip', () => {
     const userId = `user-${randomId()}`;
     await insert(session({ userId, fingerprint: 'laptop' }));
     await insert(session({ userId }));
-    const monitor = await RedisCommandMonitor.start([server.port]);
+    const monitor = await RedisCommandMonitor.start([redis.server.port]);
     try {
       const s = session({ userId, fingerprint: 'laptop' });
       const commands = await monitor.record(() => store.upsert(s, { maxSessions: 1 }));
@@ -82,7 +69,7 @@ describe('one round trip', () => {
 
   it('an update sends neither option: updates replace nothing', async () => {
     const s = await insert(session({ fingerprint: 'laptop' }));
-    const monitor = await RedisCommandMonitor.start([server.port]);
+    const monitor = await RedisCommandMonitor.start([redis.server.port]);
     try {
       const [command] = await monitor.record(() => store.upsert(s, { maxSessions: 1 }));
       expect(command).toHaveLength(9);
@@ -141,39 +128,39 @@ describe('eviction order', () => {
     clock.advance(10);
     const incoming = await insert(session({ userId }), 2);
     // Nothing live was evicted (two live sessions fit), and the four expired entries are gone from Redis.
-    expect((await admin.hkeys(key)).sort()).toEqual([live.id, incoming.id].sort());
+    expect((await redis.admin.hkeys(key)).sort()).toEqual([live.id, incoming.id].sort());
   });
 
   it('leaves values it cannot parse alone and does not count them', async () => {
     const userId = `user-${randomId()}`;
     const key = sessionsKey('charon:', userId, 'full');
     const first = await insert(session({ userId }));
-    await admin.hset(key, 'garbage', 'not a session', 'future-format', `${'x'.repeat(43)}v3|something else`);
+    await redis.admin.hset(key, 'garbage', 'not a session', 'future-format', `${'x'.repeat(43)}v3|something else`);
     const second = await insert(session({ userId }), 2);
-    expect((await admin.hkeys(key)).sort()).toEqual([first.id, second.id, 'garbage', 'future-format'].sort());
+    expect((await redis.admin.hkeys(key)).sort()).toEqual([first.id, second.id, 'garbage', 'future-format'].sort());
   });
 
   it('evicts down to the cap in one insert from a hash larger than one HDEL batch', async () => {
     const userId = `user-${randomId()}`;
     const key = sessionsKey('charon:', userId, 'full');
     const many = Array.from({ length: 2500 }, (_, i) => session({ userId, refreshedAt: clock.now() - 5000 + i }));
-    await admin.hset(key, Object.fromEntries(many.map((s) => [s.id, encodeSession(s, 1, signingKey)])));
+    await redis.admin.hset(key, Object.fromEntries(many.map((s) => [s.id, encodeSession(s, 1, signingKey)])));
     const incoming = await insert(session({ userId }), 3);
     // The two most recently refreshed survive, with the new one.
     expect(await idsOf(userId)).toEqual([many[2498].id, many[2499].id, incoming.id].sort());
-    expect(await admin.hlen(key)).toBe(3);
+    expect(await redis.admin.hlen(key)).toBe(3);
   });
 
   it('an insert below the cap does not look at the other sessions (HLEN, no HGETALL)', async () => {
     const userId = `user-${randomId()}`;
     for (let i = 0; i < 3; i++) await insert(session({ userId }));
-    await admin.config('RESETSTAT');
+    await redis.admin.config('RESETSTAT');
     await insert(session({ userId }), 50);
     const calls = await commandCalls();
     expect(calls.hlen).toBe(1);
     expect(calls.hgetall).toBeUndefined();
     // At the cap it does.
-    await admin.config('RESETSTAT');
+    await redis.admin.config('RESETSTAT');
     await insert(session({ userId }), 4);
     expect((await commandCalls()).hgetall).toBe(1);
     expect(await idsOf(userId)).toHaveLength(4);

@@ -28,29 +28,18 @@ import {
 import type { RedisSessionStoreOptions } from '../../../src/session-store/redis/redis-session-store.options';
 import { RedisCommandMonitor } from '../../support/redis-monitor';
 import { RedisTestServer } from '../../support/redis-server';
-import { buildSession, CapturingLogger, logoutRacingRefreshes, newSigningKey, randomId } from './helpers';
+import { buildSession, CapturingLogger, logoutRacingRefreshes, newSigningKey, randomId, usePrivateRedis } from './helpers';
 
 const HOUR = 3600;
 
-let server: RedisTestServer;
-let admin: Redis;
+const redis = usePrivateRedis();
 let clock: FixedClock;
 let logger: CapturingLogger;
 let signingKey: Buffer;
 const stores: RedisSessionStore[] = [];
 
-beforeAll(async () => {
-  server = await RedisTestServer.start();
-  admin = new Redis(server.port, '127.0.0.1');
-});
-
-afterAll(async () => {
-  admin?.disconnect();
-  await server?.stop();
-});
-
 beforeEach(async () => {
-  await server.reset();
+  await redis.server.reset();
   clock = new FixedClock();
   logger = new CapturingLogger();
   signingKey = newSigningKey();
@@ -62,7 +51,7 @@ afterEach(async () => {
 
 async function makeStore(options: Partial<RedisSessionStoreOptions> = {}): Promise<RedisSessionStore> {
   const store = new RedisSessionStore({
-    ...(options.client ? {} : { url: server.url }),
+    ...(options.client ? {} : { url: redis.server.url }),
     clock,
     logger,
     getSigningKey: () => signingKey,
@@ -78,7 +67,7 @@ const session = (overrides: Partial<Session> = {}): Session => buildSession(over
 describe('one round trip per operation', () => {
   it('get, getAll, delete, deleteAll are single commands; upsert a single FCALL', async () => {
     const store = await makeStore();
-    const monitor = await RedisCommandMonitor.start([server.port]);
+    const monitor = await RedisCommandMonitor.start([redis.server.port]);
     try {
       const s = session();
       const key = sessionsKey('charon:', s.userId, s.type);
@@ -112,9 +101,9 @@ describe('data layout and key expiry', () => {
     await store.upsert(s);
     const tag = Buffer.from(JSON.stringify([42, 'oauth2'])).toString('base64url');
     expect(userTag(42, 'oauth2')).toBe(tag);
-    expect(await admin.keys('*')).toEqual([`app1:{${tag}}:sessions`]);
-    expect(await admin.type(`app1:{${tag}}:sessions`)).toBe('hash');
-    expect(await admin.hkeys(`app1:{${tag}}:sessions`)).toEqual([s.id]);
+    expect(await redis.admin.keys('*')).toEqual([`app1:{${tag}}:sessions`]);
+    expect(await redis.admin.type(`app1:{${tag}}:sessions`)).toBe('hash');
+    expect(await redis.admin.hkeys(`app1:{${tag}}:sessions`)).toEqual([s.id]);
     expect(userTag('42', 'oauth2')).not.toBe(tag);
     // Whatever the user id holds, the name has exactly one hash tag: the base64url part.
     expect(sessionsKey('p:', '}{:}user{', 'x}')).toMatch(/^p:\{[A-Za-z0-9_-]+\}:sessions$/);
@@ -124,7 +113,7 @@ describe('data layout and key expiry', () => {
     const store = await makeStore();
     const plain = session();
     await store.upsert(plain);
-    const value = (await admin.hget(sessionsKey('charon:', plain.userId, plain.type), plain.id))!;
+    const value = (await redis.admin.hget(sessionsKey('charon:', plain.userId, plain.type), plain.id))!;
     const [, refreshedAt, stamp, rest] = /^1:\d+:\{"_charon":\[1,(\d+),(\d+)\],(.*)$/.exec(value.slice(MAC_LENGTH))!;
     expect(value.slice(MAC_LENGTH)).toBe(`1:${plain.refreshExpiresAt}:{"_charon":[1,${plain.refreshedAt},${stamp}],${rest}`);
     expect(Number(refreshedAt)).toBe(plain.refreshedAt);
@@ -132,7 +121,7 @@ describe('data layout and key expiry', () => {
 
     const device = session({ fingerprint: 'phone "A"' });
     await store.upsert(device);
-    const stored = (await admin.hget(sessionsKey('charon:', device.userId, device.type), device.id))!.slice(MAC_LENGTH);
+    const stored = (await redis.admin.hget(sessionsKey('charon:', device.userId, device.type), device.id))!.slice(MAC_LENGTH);
     expect(stored).toMatch(/^1:\d+:\{"_charon":\[1,\d+,\d+\],"fingerprint":"phone \\"A\\"","id":/);
     expect(await store.get(device.id, device.userId, device.type)).toStrictEqual({ ...device, lockVersion: 1 });
   });
@@ -141,7 +130,7 @@ describe('data layout and key expiry', () => {
     const store = await makeStore();
     const s = session();
     const key = sessionsKey('charon:', s.userId, s.type);
-    const stampOf = async (): Promise<number> => Number(/"_charon":\[\d+,\d+,(\d+)\]/.exec((await admin.hget(key, s.id))!)![1]);
+    const stampOf = async (): Promise<number> => Number(/"_charon":\[\d+,\d+,(\d+)\]/.exec((await redis.admin.hget(key, s.id))!)![1]);
     await store.upsert(s);
     const stamps = [await stampOf()];
     for (let lockVersion = 1; lockVersion <= 5; lockVersion++) {
@@ -159,7 +148,7 @@ describe('data layout and key expiry', () => {
     const store = await makeStore();
     const userId = `user-${randomId()}`;
     const key = sessionsKey('charon:', userId, 'full');
-    const expiry = async (): Promise<number> => Number(await admin.call('EXPIRETIME', key));
+    const expiry = async (): Promise<number> => Number(await redis.admin.call('EXPIRETIME', key));
     const now = clock.now();
     const short = session({ userId, refreshExpiresAt: now + HOUR });
     const long = session({ userId, refreshExpiresAt: now + 2 * HOUR });
@@ -179,9 +168,9 @@ describe('data layout and key expiry', () => {
     await store.delete(middle.id, userId, 'full');
     expect(await expiry()).toBeGreaterThanOrEqual(now + 2 * HOUR);
     await store.delete(short.id, userId, 'full');
-    expect(await admin.ttl(key)).toBeGreaterThan(0);
+    expect(await redis.admin.ttl(key)).toBeGreaterThan(0);
     await store.delete(long.id, userId, 'full');
-    expect(await admin.exists(key)).toBe(0);
+    expect(await redis.admin.exists(key)).toBe(0);
 
     // After any mix of writes, no key of the store lives forever.
     await store.upsert(session({ userId }));
@@ -190,9 +179,9 @@ describe('data layout and key expiry', () => {
     await store.upsert({ ...other, lockVersion: 1, refreshExpiresAt: now + 5 * HOUR });
     await store.delete(randomId(), other.userId, 'full');
     await store.upsert(session({ userId: other.userId }));
-    const keys = await admin.keys('*');
+    const keys = await redis.admin.keys('*');
     expect(keys).toHaveLength(2);
-    for (const k of keys) expect(await admin.ttl(k)).toBeGreaterThan(0);
+    for (const k of keys) expect(await redis.admin.ttl(k)).toBeGreaterThan(0);
   });
 
   it('removes the hash when the last session written is already expired', async () => {
@@ -200,7 +189,7 @@ describe('data layout and key expiry', () => {
     const inserted = session({ refreshExpiresAt: clock.now() + 10 });
     await store.upsert(inserted);
     await store.upsert({ ...inserted, lockVersion: 1, refreshExpiresAt: clock.now() });
-    expect(await admin.keys('*')).toEqual([]);
+    expect(await redis.admin.keys('*')).toEqual([]);
     await expect(store.get(inserted.id, inserted.userId, inserted.type)).resolves.toBeNull();
   });
 });
@@ -214,12 +203,12 @@ describe('pruning expired sessions on writes', () => {
     const expiring = Array.from({ length: PRUNE_SAMPLE_SIZE - 2 }, (_, i) => session({ userId, refreshExpiresAt: now + 10 + i }));
     const live = session({ userId, refreshExpiresAt: now + HOUR });
     for (const s of [...expiring, live]) await store.upsert(s);
-    expect(await admin.hlen(key)).toBe(expiring.length + 1);
+    expect(await redis.admin.hlen(key)).toBe(expiring.length + 1);
 
     clock.advance(HOUR - 1); // every `expiring` session is now dead, `live` is not
     const another = session({ userId });
     await store.upsert(another);
-    expect((await admin.hkeys(key)).sort()).toEqual([live.id, another.id].sort());
+    expect((await redis.admin.hkeys(key)).sort()).toEqual([live.id, another.id].sort());
   });
 
   it('in a large hash, each insert removes the expired sessions of a random sample, so they drain away', async () => {
@@ -233,7 +222,7 @@ describe('pruning expired sessions on writes', () => {
     const sizes: number[] = [];
     for (const s of live) {
       await store.upsert(s);
-      sizes.push(await admin.hlen(key));
+      sizes.push(await redis.admin.hlen(key));
     }
     // Without pruning the hash would hold dead + 20 entries; with it, the dead ones are (nearly) all gone.
     expect(sizes[sizes.length - 1]).toBeLessThan(live.length + dead / 4);
@@ -253,10 +242,10 @@ describe('pruning expired sessions on writes', () => {
     for (let lockVersion = 1; lockVersion < PRUNE_EVERY_NTH_UPDATE; lockVersion++) {
       await store.upsert(current);
       current = { ...current, lockVersion: lockVersion + 1 };
-      expect(await admin.hlen(key)).toBe(2);
+      expect(await redis.admin.hlen(key)).toBe(2);
     }
     await store.upsert(current); // lockVersion PRUNE_EVERY_NTH_UPDATE
-    expect(await admin.hkeys(key)).toEqual([current.id]);
+    expect(await redis.admin.hkeys(key)).toEqual([current.id]);
   });
 
   it('getAll never returns expired sessions that are still stored', async () => {
@@ -267,7 +256,7 @@ describe('pruning expired sessions on writes', () => {
     await store.upsert(dead);
     await store.upsert(alive);
     clock.advance(5);
-    expect(await admin.hlen(sessionsKey('charon:', userId, 'full'))).toBe(2);
+    expect(await redis.admin.hlen(sessionsKey('charon:', userId, 'full'))).toBe(2);
     expect((await store.getAll(userId, 'full')).map((s) => s.id)).toEqual([alive.id]);
   });
 });
@@ -289,7 +278,7 @@ describe('signed sessions', () => {
   ])('ignores an entry with %s, logs a warning, and does not crash', async (_, tamper) => {
     const store = await makeStore();
     const { s, key } = await storedSession(store);
-    await admin.hset(key, s.id, tamper((await admin.hget(key, s.id))!));
+    await redis.admin.hset(key, s.id, tamper((await redis.admin.hget(key, s.id))!));
 
     await expect(store.get(s.id, s.userId, s.type)).resolves.toBeNull();
     await expect(store.getAll(s.userId, s.type)).resolves.toEqual([]);
@@ -308,12 +297,12 @@ describe('signed sessions', () => {
     const attacker = session();
     await store.upsert(victim);
     await store.upsert(attacker);
-    const attackerValue = (await admin.hget(sessionsKey('charon:', attacker.userId, 'full'), attacker.id))!;
+    const attackerValue = (await redis.admin.hget(sessionsKey('charon:', attacker.userId, 'full'), attacker.id))!;
     const victimKey = sessionsKey('charon:', victim.userId, 'full');
 
-    await admin.hset(victimKey, attacker.id, attackerValue);
+    await redis.admin.hset(victimKey, attacker.id, attackerValue);
     await expect(store.get(attacker.id, victim.userId, 'full')).resolves.toBeNull();
-    await admin.hset(victimKey, 'copied-id', (await admin.hget(victimKey, victim.id))!);
+    await redis.admin.hset(victimKey, 'copied-id', (await redis.admin.hget(victimKey, victim.id))!);
     await expect(store.get('copied-id', victim.userId, 'full')).resolves.toBeNull();
 
     const all = await store.getAll(victim.userId, 'full');
@@ -372,7 +361,7 @@ describe('signed sessions', () => {
       logger,
       deriveKey: (purpose: string, length?: number) => deriveKey(baseSecret, purpose, length),
     };
-    const store = (await redisSessionStore({ url: server.url })(context)) as RedisSessionStore;
+    const store = (await redisSessionStore({ url: redis.server.url })(context)) as RedisSessionStore;
     stores.push(store);
     const s = session();
     await store.upsert(s);
@@ -387,16 +376,16 @@ describe('function library', () => {
   it('loads a library whose name carries its version at start', async () => {
     await makeStore();
     expect(REDIS_FUNCTIONS_LIBRARY).toBe(`nestjs_charon_${REDIS_FUNCTIONS_VERSION}`);
-    const libraries = (await admin.call('FUNCTION', 'LIST', 'LIBRARYNAME', 'nestjs_charon_*')) as unknown[][];
+    const libraries = (await redis.admin.call('FUNCTION', 'LIST', 'LIBRARYNAME', 'nestjs_charon_*')) as unknown[][];
     expect(libraries).toHaveLength(1);
     expect(libraries[0][1]).toBe(REDIS_FUNCTIONS_LIBRARY);
   });
 
   it('leaves libraries of other versions alone (deployments of different versions can share a Redis)', async () => {
     const otherVersion = '#!lua name=nestjs_charon_000000000000\nredis.register_function("nestjs_charon_000000000000_upsert", function() return 0 end)';
-    await admin.call('FUNCTION', 'LOAD', otherVersion);
+    await redis.admin.call('FUNCTION', 'LOAD', otherVersion);
     await makeStore();
-    const names = ((await admin.call('FUNCTION', 'LIST')) as unknown[][]).map((lib) => lib[1]).sort();
+    const names = ((await redis.admin.call('FUNCTION', 'LIST')) as unknown[][]).map((lib) => lib[1]).sort();
     expect(names).toEqual(['nestjs_charon_000000000000', REDIS_FUNCTIONS_LIBRARY].sort());
   });
 
@@ -409,8 +398,8 @@ describe('function library', () => {
         return { ...s, lockVersion: 1 };
       }),
     );
-    await admin.call('FUNCTION', 'FLUSH');
-    const monitor = await RedisCommandMonitor.start([server.port]);
+    await redis.admin.call('FUNCTION', 'FLUSH');
+    const monitor = await RedisCommandMonitor.start([redis.server.port]);
     try {
       const commands = await monitor.record(async () => {
         await Promise.all([
@@ -429,7 +418,7 @@ describe('function library', () => {
   it('reloads the functions after a server restart without recreating the store', async () => {
     const store = await makeStore();
     await store.upsert(session());
-    await server.restart();
+    await redis.server.restart();
     const s = session();
     // The connection heals by itself; the first write after that finds no functions and reloads them.
     await waitFor(async () => {
@@ -443,9 +432,9 @@ describe('permissions', () => {
   it('works with the least ACL the README lists', async () => {
     const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
     const acl = /^\s*(ACL SETUSER charon .*)$/m.exec(readme)![1].split(' ');
-    await admin.call(acl[0], ...acl.slice(1));
+    await redis.admin.call(acl[0], ...acl.slice(1));
     const password = acl.find((part) => part.startsWith('>'))!.slice(1);
-    const store = await makeStore({ url: `redis://charon:${password}@127.0.0.1:${server.port}` });
+    const store = await makeStore({ url: `redis://charon:${password}@127.0.0.1:${redis.server.port}` });
     const userId = `user-${randomId()}`;
     const first = session({ userId, fingerprint: 'laptop', refreshExpiresAt: clock.now() + 10 });
     await store.upsert(first);
@@ -458,7 +447,7 @@ describe('permissions', () => {
     await expect(store.getAll(userId, 'full')).resolves.toHaveLength(1);
     await expect(store.count(userId, 'full')).resolves.toBe(1);
     await expect(store.listUsers('full')).resolves.toEqual({ userIds: [userId], cursor: null });
-    await admin.call('FUNCTION', 'FLUSH');
+    await redis.admin.call('FUNCTION', 'FLUSH');
     await store.upsert(session({ userId }));
     await store.delete(second.id, userId, 'full');
     await store.deleteAll(userId, 'full');
@@ -476,7 +465,7 @@ describe('connection ownership and startup', () => {
   });
 
   it('leaves a given client open', async () => {
-    const client = new Redis(server.port, '127.0.0.1');
+    const client = new Redis(redis.server.port, '127.0.0.1');
     try {
       const store = await makeStore({ client });
       expect(store.ownsClient).toBe(false);
@@ -492,7 +481,7 @@ describe('connection ownership and startup', () => {
   });
 
   it('works with a lazyConnect client that was never connected', async () => {
-    const client = new Redis({ port: server.port, host: '127.0.0.1', lazyConnect: true });
+    const client = new Redis({ port: redis.server.port, host: '127.0.0.1', lazyConnect: true });
     try {
       const store = await makeStore({ client });
       await store.upsert(session());
@@ -562,7 +551,7 @@ describe('connection ownership and startup', () => {
       [{}, { maxSessions: Number.NaN }],
       [{}, { maxSessions: '3' }],
     ];
-    const monitor = await RedisCommandMonitor.start([server.port]);
+    const monitor = await RedisCommandMonitor.start([redis.server.port]);
     try {
       const commands = await monitor.record(async () => {
         for (const [overrides, options] of invalid) {
@@ -575,7 +564,7 @@ describe('connection ownership and startup', () => {
     } finally {
       await monitor.stop();
     }
-    expect(await admin.keys('*')).toEqual([]);
+    expect(await redis.admin.keys('*')).toEqual([]);
   });
 
   it('finds nothing for user ids that cannot own sessions, without asking Redis', async () => {
@@ -584,7 +573,7 @@ describe('connection ownership and startup', () => {
     await store.upsert(stored);
     await store.upsert(session({ userId: 'undefined' }));
     await store.upsert(session({ userId: 'NaN' }));
-    const monitor = await RedisCommandMonitor.start([server.port]);
+    const monitor = await RedisCommandMonitor.start([redis.server.port]);
     try {
       const commands = await monitor.record(async () => {
         for (const userId of [null, undefined, Number.NaN, { id: 1 }, ['null']] as never[]) {
@@ -609,7 +598,7 @@ describe('concurrency (standalone)', () => {
     const userId = `user-${randomId()}`;
     const wins = await logoutRacingRefreshes(store, () => session({ userId }));
     expect(wins).toBeGreaterThan(0);
-    expect(await admin.keys('*')).toEqual([]);
+    expect(await redis.admin.keys('*')).toEqual([]);
   });
 });
 
@@ -617,13 +606,13 @@ describe('memory', () => {
   it('measures the bytes one session takes (MEMORY USAGE)', async () => {
     // 2000 concurrent writes below: a generous deadline, so that a busy machine does not fail a measurement.
     const store = await makeStore({ operationTimeoutMs: 30_000 });
-    const usage = async (key: string): Promise<number> => Number(await admin.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+    const usage = async (key: string): Promise<number> => Number(await redis.admin.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
 
     const first = session({ userId: `user-${randomId()}`, extraPayload: {} });
     await store.upsert(first);
     const key = sessionsKey('charon:', first.userId, 'full');
     const one = await usage(key);
-    const valueBytes = (await admin.hget(key, first.id))!.length;
+    const valueBytes = (await redis.admin.hget(key, first.id))!.length;
 
     const more = 100;
     for (let i = 1; i < more; i++) await store.upsert(session({ userId: first.userId, extraPayload: {} }));
@@ -634,10 +623,10 @@ describe('memory', () => {
     console.log(
       `MEMORY USAGE: first session of a (user, type) ${one} bytes (value ${valueBytes} bytes); ` +
         `${hundred} bytes for ${more} sessions of one user, ~${perAdditional} bytes per additional session ` +
-        `(${(await admin.call('OBJECT', 'ENCODING', key)) as string} hash)`,
+        `(${(await redis.admin.call('OBJECT', 'ENCODING', key)) as string} hash)`,
     );
     // Many users with one session each: what a typical deployment pays per session, key and all.
-    const usedMemory = async (): Promise<number> => Number(/used_memory:(\d+)/.exec(await admin.info('memory'))![1]);
+    const usedMemory = async (): Promise<number> => Number(/used_memory:(\d+)/.exec(await redis.admin.info('memory'))![1]);
     const users = 2000;
     const before = await usedMemory();
     await Promise.all(Array.from({ length: users }, () => store.upsert(session({ extraPayload: {} }))));

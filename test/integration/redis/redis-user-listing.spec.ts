@@ -3,7 +3,6 @@
  * one round trip per call, SCAN (never KEYS) on the store's own keys, paging that misses no user present
  * throughout, bounded pages, and cursors. The 3-primary Cluster is covered in redis-cluster.spec.ts.
  */
-import Redis from 'ioredis';
 import type { Session, UserId } from '../../../src/model/session.model';
 import { REDIS_FUNCTION_NAMES } from '../../../src/session-store/redis/redis-session-functions';
 import { sessionsKey, sessionsKeyPattern } from '../../../src/session-store/redis/redis-session-keys';
@@ -13,27 +12,15 @@ import { decodeListCursor, encodeListCursor } from '../../../src/session-store/r
 import { DEFAULT_LIST_USERS_LIMIT, MAX_LIST_USERS_LIMIT } from '../../../src/session-store/session-store';
 import { FixedClock } from '../../../src/testing/fixed-clock';
 import { RedisCommandMonitor } from '../../support/redis-monitor';
-import { RedisTestServer } from '../../support/redis-server';
-import { buildSession, CapturingLogger, listAllUsers, newSigningKey } from './helpers';
+import { buildSession, CapturingLogger, listAllUsers, newSigningKey, usePrivateRedis } from './helpers';
 
-let server: RedisTestServer;
-let admin: Redis;
+const redis = usePrivateRedis();
 let clock: FixedClock;
 const signingKey = newSigningKey();
 const stores: RedisSessionStore[] = [];
 
-beforeAll(async () => {
-  server = await RedisTestServer.start();
-  admin = new Redis(server.port, '127.0.0.1');
-});
-
-afterAll(async () => {
-  admin?.disconnect();
-  await server?.stop();
-});
-
 beforeEach(async () => {
-  await server.command('FLUSHALL');
+  await redis.server.command('FLUSHALL');
   clock = new FixedClock();
 });
 
@@ -43,7 +30,7 @@ afterEach(async () => {
 
 async function makeStore(options: Partial<RedisSessionStoreOptions> = {}): Promise<RedisSessionStore> {
   const logger = new CapturingLogger();
-  const store = new RedisSessionStore({ url: server.url, clock, logger, getSigningKey: () => signingKey, ...options });
+  const store = new RedisSessionStore({ url: redis.server.url, clock, logger, getSigningKey: () => signingKey, ...options });
   stores.push(store);
   await store.init();
   return store;
@@ -60,7 +47,7 @@ describe('count', () => {
     await store.upsert(session({ userId }));
     await store.upsert(session({ userId, type: 'oauth2' }));
     await store.upsert(session({ userId: 'erin' }));
-    const monitor = await RedisCommandMonitor.start([server.port]);
+    const monitor = await RedisCommandMonitor.start([redis.server.port]);
     try {
       const commands = await monitor.record(async () => expect(await store.count(userId, 'full')).toBe(3));
       expect(commands).toEqual([['fcall_ro', REDIS_FUNCTION_NAMES.count, '1', sessionsKey('charon:', userId, 'full'), String(clock.now())]]);
@@ -69,7 +56,7 @@ describe('count', () => {
     }
     clock.advance(10);
     // The expired session is still in Redis, but no longer counts.
-    expect(await admin.hlen(sessionsKey('charon:', userId, 'full'))).toBe(3);
+    expect(await redis.admin.hlen(sessionsKey('charon:', userId, 'full'))).toBe(3);
     expect(await store.count(userId, 'full')).toBe(2);
     expect(await store.count(userId, 'oauth2')).toBe(1);
     expect(await store.count('nobody', 'full')).toBe(0);
@@ -114,15 +101,15 @@ describe('listUsers', () => {
     await store.upsert(session({ userId: 'mixed' }));
     await store.upsert(session({ userId: 'long' }));
     clock.advance(10);
-    expect(await admin.exists(sessionsKey('charon:', 'short', 'full'))).toBe(1);
+    expect(await redis.admin.exists(sessionsKey('charon:', 'short', 'full'))).toBe(1);
     expect(new Set((await listAllUsers(store, 'full', 10)).userIds)).toEqual(new Set(['mixed', 'long']));
   });
 
   it('is one FCALL_RO per page that SCANs with MATCH on the key prefix, never KEYS', async () => {
     const store = await makeStore();
     await Promise.all(Array.from({ length: 40 }, (_, i) => store.upsert(session({ userId: i }))));
-    await admin.config('RESETSTAT');
-    const monitor = await RedisCommandMonitor.start([server.port]);
+    await redis.admin.config('RESETSTAT');
+    const monitor = await RedisCommandMonitor.start([redis.server.port]);
     try {
       let cursor: string | null | undefined;
       do {
@@ -136,7 +123,7 @@ describe('listUsers', () => {
     } finally {
       await monitor.stop();
     }
-    const stats = await admin.info('commandstats');
+    const stats = await redis.admin.info('commandstats');
     expect(stats).toMatch(/cmdstat_scan:calls=\d+/);
     expect(stats).not.toMatch(/cmdstat_keys:/);
   });
@@ -167,12 +154,12 @@ describe('listUsers', () => {
     const tagOf = (json: string): string => Buffer.from(json).toString('base64url');
     // Values that look alive to the function, so that only the key names tell these apart.
     const liveLooking = `${'m'.repeat(43)}1:${clock.now() + 100}:{}`;
-    await admin.set(`app*[1]?:{${tagOf('["str","full"]')}}:sessions`, liveLooking);
-    await admin.hset(`app*[1]?:{not base64!}:sessions`, 'x', liveLooking);
-    await admin.hset(`app*[1]?:{${tagOf('["a","full",3]')}}:sessions`, 'x', liveLooking);
-    await admin.hset(`app*[1]?:{${tagOf('[null,"full"]')}}:sessions`, 'x', liveLooking);
-    await admin.hset(`app*[1]?:{${tagOf('[ "b","full"]')}}:sessions`, 'x', liveLooking);
-    await admin.hset(`app*[1]?:{${tagOf('["c","full"]')}}:other`, 'x', liveLooking);
+    await redis.admin.set(`app*[1]?:{${tagOf('["str","full"]')}}:sessions`, liveLooking);
+    await redis.admin.hset(`app*[1]?:{not base64!}:sessions`, 'x', liveLooking);
+    await redis.admin.hset(`app*[1]?:{${tagOf('["a","full",3]')}}:sessions`, 'x', liveLooking);
+    await redis.admin.hset(`app*[1]?:{${tagOf('[null,"full"]')}}:sessions`, 'x', liveLooking);
+    await redis.admin.hset(`app*[1]?:{${tagOf('[ "b","full"]')}}:sessions`, 'x', liveLooking);
+    await redis.admin.hset(`app*[1]?:{${tagOf('["c","full"]')}}:other`, 'x', liveLooking);
     expect((await listAllUsers(store, 'full', 10)).userIds).toEqual(['mine']);
     expect((await listAllUsers(neighbour, 'full', 10)).userIds).toEqual(['theirs']);
   });
@@ -181,7 +168,7 @@ describe('listUsers', () => {
     const store = await makeStore();
     const users = ['a', 'b', 'c', 'd', 'e'];
     await Promise.all(users.map((userId) => store.upsert(session({ userId }))));
-    await admin.mset(Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`other-app:${i}`, 'x'])));
+    await redis.admin.mset(Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`other-app:${i}`, 'x'])));
     const { userIds, pages } = await listAllUsers(store, 'full', 2);
     expect(new Set(userIds)).toEqual(new Set(users));
     expect(pages.slice(0, -1).some((page) => page.length === 0)).toBe(true);
@@ -190,7 +177,7 @@ describe('listUsers', () => {
   it('hands out leftovers from an earlier step first, without asking Redis', async () => {
     const store = await makeStore();
     const cursor = encodeListCursor({ slot: null, scan: '0', pending: [1, 'one'] })!;
-    const monitor = await RedisCommandMonitor.start([server.port]);
+    const monitor = await RedisCommandMonitor.start([redis.server.port]);
     try {
       const commands = await monitor.record(async () => {
         const first = await store.listUsers('full', { cursor, limit: 1 });
