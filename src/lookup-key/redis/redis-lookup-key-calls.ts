@@ -1,29 +1,38 @@
 import type { LoggerService } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { SessionStorageError } from '../../errors/session-storage.error';
 import { OperationDeadlines } from '../../session-store/redis/operation-deadlines';
-import { describeError, isCluster, isMissingFunction, type RedisClient } from '../../session-store/redis/redis-connection';
+import { describeError, isMissingFunction, type RedisClient } from '../../session-store/redis/redis-client';
+import { RedisFunctionLoader, startRedisStore } from '../../session-store/redis/redis-function-loading';
 import { REDIS_LOOKUP_KEY_FUNCTIONS_LIBRARY, REDIS_LOOKUP_KEY_FUNCTIONS_SOURCE } from './redis-lookup-key-functions';
 
 /**
  * How the Redis lookup-key store talks to Redis: waits for the connection and loads its function library (on every
  * primary of a Cluster) at start, runs each call under the operation deadline, and loads the library again, within
- * the same deadline, when Redis lost it. The session store's `RedisConnection` does the same for its own library.
+ * the same deadline, when Redis lost it, with the loader and the start the session store's `RedisConnection` uses.
  *
  * @internal
  */
 export class LookupKeyRedisCalls {
   private readonly deadlines: OperationDeadlines;
+  private readonly functions: RedisFunctionLoader;
   private initialization: Promise<void> | undefined;
-  private functionLoad: Promise<void> | undefined;
 
   constructor(
     readonly client: RedisClient,
-    private readonly logger: LoggerService,
+    logger: LoggerService,
     private readonly operationTimeoutMs: number,
     private readonly startupTimeoutMs: number,
   ) {
     this.deadlines = new OperationDeadlines(operationTimeoutMs);
+    this.functions = new RedisFunctionLoader(
+      client,
+      {
+        name: REDIS_LOOKUP_KEY_FUNCTIONS_LIBRARY,
+        source: REDIS_LOOKUP_KEY_FUNCTIONS_SOURCE,
+        lostWarning: 'Redis lookup-key store: Redis lost the lookup-key functions; loading them again',
+      },
+      logger,
+    );
   }
 
   /** Waits for the connection and loads the functions; idempotent. @throws SessionStorageError after `startupTimeoutMs`. */
@@ -49,7 +58,7 @@ export class LookupKeyRedisCalls {
         reject(new SessionStorageError(`Redis lookup-key store: ${operation} failed: ${describeError(error)}`, { cause: error }));
       };
       work()
-        .catch((error: unknown) => (isMissingFunction(error) ? this.loadFunctions('reload').then(work) : Promise.reject(error)))
+        .catch((error: unknown) => (isMissingFunction(error) ? this.functions.load('reload').then(work) : Promise.reject(error)))
         .then((reply) => {
           if (!this.deadlines.settle(deadline)) return;
           // Later steps of the operation run under their own deadlines; their errors pass through as they are.
@@ -60,25 +69,16 @@ export class LookupKeyRedisCalls {
     });
   }
 
-  private async start(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        (async () => {
-          await this.whenReady();
-          await this.loadFunctions('start');
-        })(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no success within startupTimeoutMs (${this.startupTimeoutMs} ms)`)), this.startupTimeoutMs);
-        }),
-      ]);
-    } catch (error) {
-      throw new SessionStorageError(`Redis lookup-key store: could not start: ${describeError(error)}. Check that Redis is 7.0 or newer and that its user may run FUNCTION LOAD`, {
-        cause: error,
-      });
-    } finally {
-      clearTimeout(timer);
-    }
+  private start(): Promise<void> {
+    return startRedisStore(
+      'Redis lookup-key store',
+      'Check that Redis is 7.0 or newer and that its user may run FUNCTION LOAD',
+      this.startupTimeoutMs,
+      async () => {
+        await this.whenReady();
+        await this.functions.load('start');
+      },
+    );
   }
 
   /** Resolves once the connection is ready (connecting a lazy one); the caller's timeout bounds the wait. */
@@ -89,28 +89,4 @@ export class LookupKeyRedisCalls {
     if (client.status === 'wait') client.connect().catch(() => undefined);
     await new Promise<void>((resolve) => client.once('ready', () => resolve()));
   }
-
-  /** Loads the library on Redis, or on every primary of a Cluster. Concurrent callers share one load. */
-  private loadFunctions(reason: 'start' | 'reload'): Promise<void> {
-    if (this.functionLoad) return this.functionLoad;
-    if (reason === 'reload') this.logger.warn('Redis lookup-key store: Redis lost the lookup-key functions; loading them again');
-    const client = this.client;
-    const targets: Redis[] = isCluster(client) ? client.nodes('master') : [client];
-    this.functionLoad = (async () => {
-      if (targets.length === 0) throw new Error('the cluster has no known primary nodes');
-      const results = await Promise.allSettled(
-        targets.map(async (node) => {
-          const reply = await node.call('FUNCTION', 'LOAD', 'REPLACE', REDIS_LOOKUP_KEY_FUNCTIONS_SOURCE);
-          if (reply !== REDIS_LOOKUP_KEY_FUNCTIONS_LIBRARY) throw new Error(`unexpected reply to FUNCTION LOAD: ${String(reply)}`);
-        }),
-      );
-      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      // As in the session store: every primary at start; on a reload, one unreachable primary fails only its calls.
-      if (failure && (reason === 'start' || results.every((r) => r.status === 'rejected'))) throw failure.reason;
-    })().finally(() => {
-      this.functionLoad = undefined;
-    });
-    return this.functionLoad;
-  }
-
 }

@@ -4,7 +4,8 @@ import { InvalidSessionError } from '../../errors/invalid-session.error';
 import { SessionConflictError } from '../../errors/session-conflict.error';
 import { SessionStorageError } from '../../errors/session-storage.error';
 import { isValidUserId, type UserId } from '../../model/session.model';
-import { RedisConnection, type RedisClient } from '../../session-store/redis/redis-connection';
+import type { RedisClient } from '../../session-store/redis/redis-client';
+import { RedisConnection } from '../../session-store/redis/redis-connection';
 import { RedisSessionStore } from '../../session-store/redis/redis-session-store';
 import {
   DEFAULT_REDIS_KEY_PREFIX,

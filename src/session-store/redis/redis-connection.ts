@@ -1,23 +1,13 @@
 import type { LoggerService } from '@nestjs/common';
-import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
+import type { ClusterOptions, RedisOptions } from 'ioredis';
 import { CharonConfigError } from '../../errors/charon-config.error';
-import { SessionStorageError } from '../../errors/session-storage.error';
+import { describeError, type RedisClient } from './redis-client';
+import { RedisFunctionLoader, startRedisStore } from './redis-function-loading';
 import { REDIS_FUNCTIONS_LIBRARY, REDIS_FUNCTIONS_SOURCE } from './redis-session-functions';
 import { DEFAULT_REDIS_RECONNECT_MAX_DELAY_MS, type RedisSessionStoreOptions } from './redis-session-store.options';
 
 /** Longest wait for a polite QUIT on shutdown before the connection is simply dropped. */
 const QUIT_TIMEOUT_MS = 1000;
-
-export type RedisClient = Redis | Cluster;
-
-/**
- * Whether `client` is a Cluster connection (a type guard; ioredis' own `isCluster` flag is not one).
- *
- * @internal
- */
-export function isCluster(client: RedisClient): client is Cluster {
-  return client.isCluster;
-}
 
 /** ioredis is an optional peer dependency: load it only when a connection has to be created. */
 function loadIoredis(): typeof import('ioredis') {
@@ -29,28 +19,6 @@ function loadIoredis(): typeof import('ioredis') {
       `redis session store: the optional dependency ioredis could not be loaded (${(error as Error).message}); install it with \`npm install ioredis\``,
     ]);
   }
-}
-
-/**
- * Redis lost the functions (restart without persistence, FUNCTION FLUSH, failover to a node without them).
- *
- * @internal
- */
-export function isMissingFunction(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : '';
-  return message.includes('Function not found') || message.startsWith('NOSCRIPT');
-}
-
-/**
- * The error's own words, short. Redis and ioredis messages carry no credentials.
- *
- * @internal
- */
-export function describeError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const short = message.length > 200 ? `${message.slice(0, 200)}...` : message;
-  // ioredis' words for "there is no connection right now" say how it noticed, not what happened.
-  return /enableOfflineQueue|Connection is closed|isn't ready/.test(message) ? `not connected to Redis (${short})` : short;
 }
 
 /** `promise`, or a rejection after `ms` milliseconds; the timer never outlives the race. */
@@ -108,8 +76,8 @@ export class RedisConnection {
   readonly client: RedisClient;
   /** Whether {@link client} was created here, and so is closed by {@link close}. */
   readonly owned: boolean;
+  private readonly functions: RedisFunctionLoader;
   private initialization: Promise<void> | undefined;
-  private functionLoad: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private trouble = false;
 
@@ -126,6 +94,16 @@ export class RedisConnection {
       this.owned = true;
       this.watch();
     }
+    this.functions = new RedisFunctionLoader(
+      this.client,
+      {
+        name: REDIS_FUNCTIONS_LIBRARY,
+        source: REDIS_FUNCTIONS_SOURCE,
+        lostWarning:
+          'Redis session store: Redis lost the session functions (restart without persistence, FUNCTION FLUSH or failover); loading them again',
+      },
+      logger,
+    );
   }
 
   /** One warning when the owned connection gets into trouble and one line when it is back, not one per retry. */
@@ -185,56 +163,22 @@ export class RedisConnection {
 
   /** Loads the library on Redis, or on every primary of a Cluster. Concurrent callers share one load. */
   loadFunctions(reason: 'start' | 'reload'): Promise<void> {
-    if (this.functionLoad) return this.functionLoad;
-    if (reason === 'reload') {
-      this.logger.warn(
-        'Redis session store: Redis lost the session functions (restart without persistence, FUNCTION FLUSH or failover); loading them again',
-      );
-    }
-    const client = this.client;
-    const targets: Redis[] = isCluster(client) ? client.nodes('master') : [client];
-    this.functionLoad = (async () => {
-      if (targets.length === 0) throw new Error('the cluster has no known primary nodes');
-      const results = await Promise.allSettled(
-        targets.map(async (node) => {
-          const reply = await node.call('FUNCTION', 'LOAD', 'REPLACE', REDIS_FUNCTIONS_SOURCE);
-          if (reply !== REDIS_FUNCTIONS_LIBRARY) throw new Error(`unexpected reply to FUNCTION LOAD: ${String(reply)}`);
-        }),
-      );
-      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      // At start every primary must take the library (a missing permission should stop the app, not a later
-      // request). On a reload one unreachable primary must not fail calls whose keys live elsewhere: a call that
-      // needs it fails by itself.
-      if (failure && (reason === 'start' || results.every((r) => r.status === 'rejected'))) throw failure.reason;
-    })().finally(() => {
-      this.functionLoad = undefined;
-    });
-    return this.functionLoad;
+    return this.functions.load(reason);
   }
 
   private async start(): Promise<void> {
     let stopWaiting: () => void = () => undefined;
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        (async () => {
+      await startRedisStore(
+        'Redis session store',
+        'Check the connection settings, that Redis is 7.0 or newer, and that its user may run FUNCTION LOAD',
+        this.startupTimeoutMs,
+        async () => {
           await this.waitUntilReady((stop) => (stopWaiting = stop));
           await this.loadFunctions('start');
-        })(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`no success within startupTimeoutMs (${this.startupTimeoutMs} ms)`)),
-            this.startupTimeoutMs,
-          );
-        }),
-      ]);
-    } catch (error) {
-      throw new SessionStorageError(
-        `Redis session store: could not start: ${describeError(error)}. Check the connection settings, that Redis is 7.0 or newer, and that its user may run FUNCTION LOAD`,
-        { cause: error },
+        },
       );
     } finally {
-      clearTimeout(timer);
       stopWaiting();
     }
   }

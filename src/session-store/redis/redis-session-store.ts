@@ -9,7 +9,8 @@ import type { SessionStoreFactory } from '../session-store-factory';
 import { assertStorableSession, isValidSessionOwner, listUsersLimit } from '../session-validation';
 import { OperationDeadlines } from './operation-deadlines';
 import { type DecodeFailure, SessionCodec } from './redis-session-codec';
-import { describeError, isMissingFunction, type RedisClient, RedisConnection } from './redis-connection';
+import { describeError, isMissingFunction, type RedisClient } from './redis-client';
+import { RedisConnection } from './redis-connection';
 import { REDIS_FUNCTION_NAMES, UpsertResult } from './redis-session-functions';
 import { SessionKeyNames, sessionsKeyPattern } from './redis-session-keys';
 import {

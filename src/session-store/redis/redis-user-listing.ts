@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { CharonUsageError } from '../../errors/charon-usage.error';
 import { isValidUserId, type UserId } from '../../model/session.model';
-import { isCluster, type RedisClient } from './redis-connection';
+import { isCluster, type RedisClient } from './redis-client';
 import { parseSessionsKey } from './redis-session-keys';
 
 /**
