@@ -14,9 +14,13 @@ const FIXTURES = join(__dirname, '../fixtures');
 
 export type ConsumerFixture = 'nest11-app' | 'nest12-app';
 
-/** Copies a fixture app into `dir` and installs it, with `tarball` as its nestjs-charon dependency. */
+/**
+ * Copies a fixture app into `dir` and installs it, with `tarball` as its nestjs-charon dependency. The source files
+ * both apps share word for word (fixtures/shared: the auth controller) join each app's `src/`.
+ */
 export async function installConsumerApp(fixture: ConsumerFixture, tarball: string, dir: string): Promise<string> {
   cpSync(join(FIXTURES, fixture), dir, { recursive: true });
+  cpSync(join(FIXTURES, 'shared'), join(dir, 'src'), { recursive: true });
   const manifestPath = join(dir, 'package.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { dependencies: Record<string, string> };
   // What `npm install nestjs-charon` writes, pointing at the tarball instead of the registry.
