@@ -113,7 +113,7 @@ export class JwtTokenFactory extends TokenFactory {
     const signingInput = `${key.headerSegment}.${Buffer.from(json, 'utf8').toString('base64url')}`;
     const signature =
       key.hmac !== undefined
-        ? key.hmac.digest(signingInput).toString('base64url')
+        ? key.hmac.digestBase64Url(signingInput)
         : signWithKey(null, Buffer.from(signingInput, 'latin1'), key.privateKey!).toString('base64url');
     return `${signingInput}.${signature}`;
   }

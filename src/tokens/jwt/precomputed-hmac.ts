@@ -51,6 +51,16 @@ export class PrecomputedHmac {
 
   /** The MAC of `message`, whose characters must all be below U+0100 (hashed as latin1, one byte each). */
   digest(message: string): Buffer {
+    return hash(this.hashName, this.outerBlock(message), 'buffer');
+  }
+
+  /** {@link digest} encoded as base64url, without an intermediate Buffer (what signing needs). */
+  digestBase64Url(message: string): string {
+    return hash(this.hashName, this.outerBlock(message), 'base64url');
+  }
+
+  /** Hashes the inner block and returns the outer block `(K ^ opad) || H((K ^ ipad) || message)`, ready to hash. */
+  private outerBlock(message: string): Buffer {
     const block = this.blockBytes;
     if (block + message.length > this.inner.length) {
       // Rare (a huge payload to sign): grow once, keeping the key block.
@@ -61,6 +71,6 @@ export class PrecomputedHmac {
     }
     const written = this.inner.write(message, block, 'latin1');
     hash(this.hashName, this.inner.subarray(0, block + written), 'buffer').copy(this.outer, block);
-    return hash(this.hashName, this.outer, 'buffer');
+    return this.outer;
   }
 }

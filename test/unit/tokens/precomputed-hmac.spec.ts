@@ -19,6 +19,7 @@ describe('PrecomputedHmac', () => {
       for (const messageLength of [0, 1, 55, 56, 64, 111, 112, 128, 355, 5000]) {
         const message = latin1Text(messageLength);
         expect(hmac.digest(message).equals(createHmac(name, key).update(message, 'latin1').digest())).toBe(true);
+        expect(hmac.digestBase64Url(message)).toBe(createHmac(name, key).update(message, 'latin1').digest('base64url'));
       }
     }
   });
