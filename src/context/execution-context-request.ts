@@ -1,4 +1,5 @@
 import type { ArgumentsHost } from '@nestjs/common';
+import { CharonUsageError } from '../errors/charon-usage.error';
 import type { HttpRequestLike } from '../model/http-request.model';
 import { peekRequestState, type CharonRequestState } from '../internal/http-request';
 import { currentWebSocketRequest, setCurrentWebSocketRequest, webSocketMessageRequest } from './websocket-request';
@@ -28,13 +29,13 @@ function graphQLRequest(context: ArgumentsHost): HttpRequestLike {
   const gql = graphQLContext(context);
   const request = gql?.req ?? gql?.request ?? gql?.reply?.request;
   if (isRequestLike(request)) return request;
-  throw new Error(
+  throw new CharonUsageError(
     'nestjs-charon: the GraphQL context holds no HTTP request (looked for context.req, context.request and context.reply.request); if your context factory replaces the context, keep `req` in it',
   );
 }
 
-function unsupported(type: string): Error {
-  return new Error(
+function unsupported(type: string): CharonUsageError {
+  return new CharonUsageError(
     `nestjs-charon guards, decorators and filters work in http, graphql and ws contexts; this is "${type}" (e.g. a microservice handler): authenticate its transport another way, and mark it @Public() under the global guard`,
   );
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { CharonUsageError } from '../errors/charon-usage.error';
 import type { HttpRequestLike } from '../model/http-request.model';
 
 /** The fields of a socket.io handshake read here. */
@@ -65,7 +66,7 @@ function connectionRequest(client: unknown): ConnectionRequest {
     const upgrade = upgradeRequests.get(client);
     if (upgrade !== undefined) return upgrade;
   }
-  throw new Error(
+  throw new CharonUsageError(
     'nestjs-charon: this WebSocket connection has no handshake to read tokens from; with @nestjs/platform-ws, call attachUpgradeRequest(client, request) in the gateway\'s handleConnection(client, request)',
   );
 }
