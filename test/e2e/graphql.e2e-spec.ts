@@ -1,5 +1,7 @@
 import { Module, UseFilters, UseGuards, UseInterceptors, type INestApplication } from '@nestjs/common';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Args, Context, GraphQLModule, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
@@ -30,12 +32,7 @@ import {
 } from 'nestjs-charon';
 import { createTestSession, FixedClock, type TestSession } from 'nestjs-charon/testing';
 
-/**
- * GraphQL over HTTP with Apollo Server on Express (Mercurius, the Fastify option, is not installed here). Apollo's
- * Express integration is not installed either; a test copy of it stands in (see the support file).
- */
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- jest.mock factories run before the imports
-jest.mock('@as-integrations/express5', () => require('../support/apollo-express-integration'), { virtual: true });
+/** GraphQL over HTTP: Apollo Server on Express (@as-integrations/express5) and Mercurius on Fastify, real servers. */
 
 @Resolver()
 class AccountResolver {
@@ -114,7 +111,40 @@ interface GraphQLResponse {
   headers: Record<string, unknown>;
 }
 
-describe('GraphQL (Apollo Server on Express)', () => {
+type Driver = 'Apollo Server on Express' | 'Mercurius on Fastify';
+
+/** The GraphQL module and the app for a driver; Mercurius' context must carry the request as `req` for `@Context('req')`. */
+async function createGraphQLApp(driver: Driver, clock: FixedClock): Promise<INestApplication> {
+  const graphQL =
+    driver === 'Apollo Server on Express'
+      ? GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, autoSchemaFile: true })
+      : GraphQLModule.forRoot<MercuriusDriverConfig>({
+          driver: MercuriusDriver,
+          autoSchemaFile: true,
+          // Mercurius' query cache is an ES module it imports dynamically, which Jest's CommonJS runtime cannot do.
+          cache: false,
+          context: (req: unknown, reply: unknown) => ({ req, reply }),
+        });
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      CharonModule.forRoot({ tokenIssuer: 'test', baseSecret: 'a-test-secret-that-is-long-enough-for-hkdf!', isGlobal: true, globalGuard: true }),
+      graphQL,
+      ResolversModule,
+    ],
+  })
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .compile();
+  const app =
+    driver === 'Apollo Server on Express'
+      ? moduleRef.createNestApplication({ logger: false })
+      : moduleRef.createNestApplication(new FastifyAdapter(), { logger: false });
+  await app.init();
+  if (driver === 'Mercurius on Fastify') await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
+
+describe.each<Driver>(['Apollo Server on Express', 'Mercurius on Fastify'])('GraphQL (%s)', (driver) => {
   let app: INestApplication;
   let clock: FixedClock;
   let store: SessionStore;
@@ -122,18 +152,7 @@ describe('GraphQL (Apollo Server on Express)', () => {
 
   beforeAll(async () => {
     clock = new FixedClock();
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        CharonModule.forRoot({ tokenIssuer: 'test', baseSecret: 'a-test-secret-that-is-long-enough-for-hkdf!', isGlobal: true, globalGuard: true }),
-        GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, autoSchemaFile: true }),
-        ResolversModule,
-      ],
-    })
-      .overrideProvider(Clock)
-      .useValue(clock)
-      .compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
+    app = await createGraphQLApp(driver, clock);
     store = app.get(SESSION_STORE);
   });
   afterAll(() => app.close());

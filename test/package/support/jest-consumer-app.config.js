@@ -14,7 +14,12 @@ module.exports = {
   testEnvironment: 'node',
   testMatch: ['**/*.e2e-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/package/'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }],
+    // As in the repo's jest.config.js: Mercurius' ESM-only content-disposition, made CommonJS for Jest.
+    '^.+/node_modules/content-disposition/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' }, swcrc: false }],
+  },
+  transformIgnorePatterns: ['^(?!.*/node_modules/content-disposition/).*/node_modules/'],
   resolver: path.join(__dirname, 'resolve-from-consumer-app.js'),
   testTimeout: 30000,
 };
