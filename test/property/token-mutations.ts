@@ -31,6 +31,8 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
 /** The token with one mutation applied; positions wrap around the token's length. */
 export function mutate(token: string, mutation: Mutation): string {
   const at = (n: number, length = token.length) => n % Math.max(length, 1);
+  // An earlier mutation may have emptied the token (truncate at 0): only an insert can still change it.
+  if (token.length === 0 && mutation.kind !== 'insert') return token;
   switch (mutation.kind) {
     case 'replace': {
       const i = at(mutation.at);
@@ -45,6 +47,7 @@ export function mutate(token: string, mutation: Mutation): string {
       return token.slice(0, i) + token.slice(i + mutation.count);
     }
     case 'swap-adjacent': {
+      if (token.length < 2) return token;
       const i = at(mutation.at, token.length - 1);
       return token.slice(0, i) + token[i + 1] + token[i] + token.slice(i + 2);
     }
