@@ -1,18 +1,10 @@
-import type { Session, UserId } from '../model/session.model';
+import type { Session } from '../model/session.model';
 
 /**
  * What a client may see of a session: identity and times. The refresh token ids, token generations, lock version,
  * fingerprint and `extraPayload` stay server-side.
  */
-export interface PublicSession {
-  id: string;
-  userId: UserId;
-  type: string;
-  createdAt: number;
-  expiresAt: number | 'infinite';
-  refreshedAt: number;
-  refreshExpiresAt: number;
-}
+export type PublicSession = Pick<Session, 'id' | 'userId' | 'type' | 'createdAt' | 'expiresAt' | 'refreshedAt' | 'refreshExpiresAt'>;
 
 /** A session in a user's own listing: the public fields but `userId` (it is the caller's), and whether it is the caller's session. */
 export type ListedSession = Omit<PublicSession, 'userId'> & { current: boolean };
