@@ -16,7 +16,10 @@ export interface PublicCharonError {
   code: string;
 }
 
-/** The message and code a client may see; derived from the HTTP body, so nothing the body hides leaks here. */
+/**
+ * The message and code a client may see; derived from the HTTP body, so nothing the body hides leaks here.
+ * @internal
+ */
 export function publicError(error: CharonError): PublicCharonError {
   const status = error.getStatus();
   const code = status === 401 ? 'UNAUTHENTICATED' : (STATUS_CODES[status] ?? 'Error').toUpperCase().replace(/\W+/g, '_');
@@ -41,7 +44,10 @@ export class CharonGraphQLError extends IntrinsicException {
   }
 }
 
-/** The payload of the WebSocket exception for `error`: Nest's `{ status: 'error', message }` plus the code. */
+/**
+ * The payload of the WebSocket exception for `error`: Nest's `{ status: 'error', message }` plus the code.
+ * @internal
+ */
 export function webSocketErrorPayload(error: CharonError): { status: 'error' } & PublicCharonError {
   return { status: 'error', ...publicError(error) };
 }
@@ -62,6 +68,7 @@ export abstract class CharonWsException {
 /**
  * `error` as the context's native error: a {@link CharonGraphQLError} for `graphql`, a `WsException` with
  * {@link webSocketErrorPayload} for `ws`. Other errors, and every error in `http`, are returned as they are.
+ * @internal
  */
 export async function toContextError(error: unknown, contextType: string): Promise<unknown> {
   if (!(error instanceof CharonError)) return error;

@@ -44,6 +44,7 @@ function unsupported(type: string): CharonUsageError {
  * The request nestjs-charon reads in any context: the HTTP request (Express or Fastify) for `http`; for `graphql` the
  * HTTP request the GraphQL context carries; for `ws` the connection's current request (see
  * {@link currentWebSocketRequest}). Throws for other contexts (`rpc`).
+ * @internal
  */
 export function requestOf(context: ArgumentsHost): HttpRequestLike {
   const type = context.getType<string>();
@@ -69,6 +70,7 @@ export function responseOf(context: ArgumentsHost): unknown {
 /**
  * The request a guard verifies outside HTTP: the GraphQL context's HTTP request, or a new one for each WebSocket
  * message (then {@link acceptedRequest} makes it the connection's current one).
+ * @internal
  */
 export function guardedRequest(context: ArgumentsHost): HttpRequestLike {
   return context.getType<string>() === 'ws' ? webSocketMessageRequest(context.switchToWs().getClient<unknown>()) : requestOf(context);

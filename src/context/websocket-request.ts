@@ -75,6 +75,7 @@ function connectionRequest(client: unknown): ConnectionRequest {
  * A new request for one message: the connection's headers, and no method, so that a cookie-authenticated message
  * counts as state-changing for the cross-site check (a page on another site can open a WebSocket to this one and
  * the browser attaches the cookies; the handshake's `Origin` and `Sec-Fetch-Site` tell).
+ * @internal
  */
 export function webSocketMessageRequest(client: unknown): HttpRequestLike {
   const { headers, protocol } = connectionRequest(client);
@@ -89,6 +90,7 @@ export function setCurrentWebSocketRequest(client: object, request: HttpRequestL
 /**
  * The connection's current request: the last message a guard let through, else a new one. A connection's token is
  * fixed at its handshake, so every message of it carries the same user.
+ * @internal
  */
 export function currentWebSocketRequest(client: unknown): HttpRequestLike {
   return (isObject(client) ? currentRequests.get(client) : undefined) ?? webSocketMessageRequest(client);

@@ -10,7 +10,10 @@ function satisfies(value: unknown, requirement: ClaimRequirement): boolean {
   return wanted.every((item) => value.includes(item));
 }
 
-/** The reason the payload fails the requirements, or undefined when it meets them all. */
+/**
+ * The reason the payload fails the requirements, or undefined when it meets them all.
+ * @internal
+ */
 export function checkClaims(
   payload: Record<string, unknown>,
   requirements: Readonly<Record<string, ClaimRequirement>>,

@@ -24,6 +24,7 @@ function bearerToken(authorization: string): string | undefined {
  * header plus a cookie holding `.signature` (`cookie`); or the cookie alone holding the whole token
  * (`cookie_only`). The signature cookie is appended only to a two-segment header token, so a complete bearer
  * token is never spoiled by a stale cookie.
+ * @internal
  */
 export function extractToken(request: HttpRequestLike, cookieName: string): ExtractedToken | undefined {
   const authorization = headerValue(request, 'authorization');

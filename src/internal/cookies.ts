@@ -7,6 +7,7 @@ import type { ResolvedCookieAttributes } from '../config/charon-config';
  * A name that appears twice gives undefined: a sibling subdomain or a plain-HTTP page can plant a cookie with
  * the same name (cookie tossing), and browsers order duplicates by path length, not by trust, so neither the
  * first nor the last can be believed.
+ * @internal
  */
 export function readCookie(cookieHeader: string | undefined, name: string): string | undefined {
   if (!cookieHeader) return undefined;
@@ -27,7 +28,10 @@ export function readCookie(cookieHeader: string | undefined, name: string): stri
   return found;
 }
 
-/** A Set-Cookie header value. `value` must be cookie-safe (tokens are base64url and dots). */
+/**
+ * A Set-Cookie header value. `value` must be cookie-safe (tokens are base64url and dots).
+ * @internal
+ */
 export function serializeCookie(name: string, value: string, maxAge: number, attributes: ResolvedCookieAttributes): string {
   let cookie = `${name}=${value}; Max-Age=${maxAge}; Path=${attributes.path}`;
   if (attributes.domain) cookie += `; Domain=${attributes.domain}`;

@@ -3,7 +3,10 @@ import { headerValue } from './http-request';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Whether the method may change state (RFC 9110 safe methods are GET, HEAD, OPTIONS, TRACE; TRACE is never served). */
+/**
+ * Whether the method may change state (RFC 9110 safe methods are GET, HEAD, OPTIONS, TRACE; TRACE is never served).
+ * @internal
+ */
 export function isUnsafeMethod(request: HttpRequestLike): boolean {
   return request.method === undefined || !SAFE_METHODS.has(request.method.toUpperCase());
 }
@@ -24,6 +27,7 @@ function ownOrigin(request: HttpRequestLike): string | undefined {
  * - Without it (older browsers, non-browser clients): an `Origin` header must be the request's own or allowed
  *   (`Origin: null`, from sandboxed frames and privacy redirects, never is); no `Origin` passes, since browsers send
  *   one on every cross-origin unsafe request.
+ * @internal
  */
 export function isCrossSiteRequest(request: HttpRequestLike, allowedOrigins: ReadonlySet<string>): boolean {
   const site = headerValue(request, 'sec-fetch-site');

@@ -27,7 +27,10 @@ const STATE = Symbol.for('nestjs-charon.request-state');
 
 type WithState = HttpRequestLike & { [STATE]?: CharonRequestState };
 
-/** The request's state, if a guard or the session service already created it. */
+/**
+ * The request's state, if a guard or the session service already created it.
+ * @internal
+ */
 export function peekRequestState(request: HttpRequestLike): CharonRequestState | undefined {
   return (request as WithState)[STATE];
 }
@@ -47,6 +50,7 @@ export function headerValue(request: HttpRequestLike, name: string): string | un
 /**
  * Browsers send `Sec-Fetch-Site`/`Sec-Fetch-Dest` on every request; Node's fetch sends only `Sec-Fetch-Mode`,
  * so `Sec-Fetch-Mode` alone does not mark a browser.
+ * @internal
  */
 export function isBrowserRequest(request: HttpRequestLike): boolean {
   return request.headers['sec-fetch-site'] !== undefined || request.headers['sec-fetch-dest'] !== undefined;

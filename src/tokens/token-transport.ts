@@ -19,6 +19,7 @@ export interface SplitToken {
  *
  * Meant for tokens this library just signed, so a value without a separator is a programming error.
  * @throws {TypeError} if `token` has no dot, or nothing before or after its last dot.
+ * @internal
  */
 export function splitSignature(token: string): SplitToken {
   const dot = token.lastIndexOf('.');
@@ -37,6 +38,7 @@ export function splitSignature(token: string): SplitToken {
  * a complete token in the cookie alone means `cookie_only`. The joined token is not verified here.
  *
  * @returns the complete token, or null when the two parts are not a `cookie` transport pair.
+ * @internal
  */
 export function joinSignature(headerPayload: string, cookieValue: string): string | null {
   const cookieLength = cookieValue.length;

@@ -14,6 +14,7 @@
  * not match. `\w` without the `u`/`i` flags is exactly `[A-Za-z0-9_]`. An unanchored search for a bad
  * character never backtracks, so it costs one pass even on hostile input, and V8 runs it as native code,
  * about twice as fast as a charCodeAt loop.
+ * @internal
  */
 export const NOT_BASE64URL_OR_DOT = /[^\w.-]/;
 
@@ -30,6 +31,7 @@ const SEXTET_PLUS_ONE = (() => {
  * bytes and zero unused bits in the last character, so that exactly one string encodes each byte sequence.
  * Checks only the length and the last character: the alphabet must already be known to be base64url
  * (e.g. by {@link NOT_BASE64URL_OR_DOT}). An empty range is canonical.
+ * @internal
  */
 export function hasCanonicalEnd(text: string, start: number, end: number): boolean {
   const remainder = (end - start) & 3;

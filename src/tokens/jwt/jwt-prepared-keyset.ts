@@ -53,6 +53,7 @@ export interface PreparedJwtKeyset {
 /**
  * Validates the options and builds the runtime keys. Throws {@link CharonConfigError} listing every
  * problem, each naming the kid, so a misconfigured app fails at boot rather than on its first token.
+ * @internal
  */
 export function prepareJwtKeyset(options: JwtTokenFactoryOptions): PreparedJwtKeyset {
   const problems: string[] = [];
