@@ -6,9 +6,13 @@
  *   app without authentication vs the documented @nestjs/jwt + @nestjs/passport + passport-jwt setup; plus, for
  *   the analysis, the charon app's unguarded route, passport-jwt given a KeyObject secret, and a no-op Nest guard
  *   with the same parameter decorators (the floor of any guard).
- * - POST /auth/refresh and POST /auth/login with the memory and the Redis store.
+ * - GET /me on Fastify (`me_fastify`): the same charon and plain apps on Nest's FastifyAdapter.
+ * - POST /auth/refresh and POST /auth/login with the memory and the Redis store, each against a no-op POST route of
+ *   the plain app that takes the same requests and answers a JSON of the same size (`noop_post`).
  * - GET /api/whoami with a lookup-key credential (`LookupKeyGuard`, Redis store) vs express-session + connect-redis
  *   (with and without its per-request touch) vs the plain app's unguarded route.
+ * - Session-based rivals (`rivals`), same app shape and load: GET /me and login of nestjs-charon vs express-session +
+ *   connect-redis on Express, and vs @fastify/session (same Redis store) on Fastify.
  *
  * Each app runs in its own process, the load generator in another; with pinning (default) the apps are on core
  * 0 and autocannon on core 1 (the machine this was written for has 2). Contenders of one comparison alternate
@@ -75,8 +79,11 @@ async function run({ log }) {
   const dist = build({ log });
   const settings = { ...config.http, pinned: config.pin, app_cpu: config.pin ? APP_CPU : null, load_cpu: config.pin ? LOAD_CPU : null };
   const { connections, durationSec, warmupSec, rounds } = config.http;
-  // BENCH_HTTP_SCENARIOS=me,refresh,login (default all) runs a subset, e.g. while profiling one route.
-  const scenarios = (process.env.BENCH_HTTP_SCENARIOS || 'me,refresh,login,lookup').split(',');
+  // BENCH_HTTP_SCENARIOS=me,me_fastify,refresh,login,lookup,rivals (default all) runs a subset, e.g. while profiling one route.
+  const known = ['me', 'me_fastify', 'refresh', 'login', 'lookup', 'rivals'];
+  const scenarios = (process.env.BENCH_HTTP_SCENARIOS || known.join(',')).split(',');
+  const unknownScenarios = scenarios.filter((name) => !known.includes(name));
+  if (unknownScenarios.length) throw new Error(`unknown BENCH_HTTP_SCENARIOS ${unknownScenarios.join(', ')}; choose from ${known.join(', ')}`);
   const children = [];
   let redis;
   const cleanup = async () => {
@@ -89,6 +96,8 @@ async function run({ log }) {
     const passportSecret = crypto.randomBytes(32).toString('base64url');
     const appEnv = { BENCH_DIST: dist, BENCH_SECRET: secret, BENCH_PASSPORT_SECRET: passportSecret, REDIS_URL: redis.url };
     const appByPort = new Map();
+    const onFastify = scenarios.includes('me_fastify') || scenarios.includes('rivals');
+    const rivals = scenarios.includes('rivals');
     const startApp = async (label, file, env = {}) => {
       const { child, message } = await startNode(path.join(__dirname, 'apps', file), { env: { ...appEnv, ...env }, cpu: APP_CPU, label });
       children.push(child);
@@ -105,6 +114,16 @@ async function run({ log }) {
       express_session: await startApp('express-session', 'express-session-app.js'),
       express_session_no_touch: await startApp('express-session-no-touch', 'express-session-app.js', { BENCH_SESSION_NO_TOUCH: '1' }),
     };
+    if (onFastify) {
+      const fastify = { BENCH_PLATFORM: 'fastify' };
+      ports.charon_memory_fastify = await startApp('charon-memory-fastify', 'charon-app.js', { ...fastify, BENCH_STORE: 'memory' });
+      ports.plain_fastify = await startApp('plain-fastify', 'plain-app.js', fastify);
+    }
+    if (rivals) {
+      const fastify = { BENCH_PLATFORM: 'fastify' };
+      ports.charon_redis_fastify = await startApp('charon-redis-fastify', 'charon-app.js', { ...fastify, BENCH_STORE: 'redis' });
+      ports.fastify_session = await startApp('fastify-session', 'express-session-app.js', fastify);
+    }
     // A/B experiments: BENCH_ALT_DIST=<a compiled build of a candidate change> adds the same charon app built from
     // it (contenders charon_alt and charon_alt_unguarded_route). Not part of a normal run.
     const altDist = process.env.BENCH_ALT_DIST ? path.resolve(process.env.BENCH_ALT_DIST) : null;
@@ -124,27 +143,47 @@ async function run({ log }) {
       return { ...summary, cpu_us_per_req: summary.ok > 0 ? (after - before) / summary.ok : null };
     };
     /**
-     * Warms up, then runs `rounds` rounds of every contender (order rotating), and returns each one's figure plus
-     * `ratio_vs_<name>` / `cpu_ratio_vs_<name>` of the `reference` contender (when it runs) against each other one.
+     * `ratio_vs_<name>` / `cpu_ratio_vs_<name>` of contender `reference` against each of `others`; null where
+     * either side had failed requests (a contender that fails posts no comparison).
      */
-    const compare = async (label, contenders, reference) => {
-      for (const c of contenders) await expectGet(c.port, c.route, c.headers, c.check);
-      const job = (c, duration) => ({ mode: 'static', url: `http://127.0.0.1:${c.port}${c.route}`, headers: c.headers, duration });
+    const ratios = (figures, reference, others) => {
+      const out = {};
+      for (const name of others) {
+        const [a, b] = [figures[reference], figures[name]];
+        if (!a || !b) continue;
+        const ok = a.failed_requests === 0 && b.failed_requests === 0;
+        out[`ratio_vs_${name}`] = ok ? ratio(a.req_per_sec, b.req_per_sec) : null;
+        // The same comparison by server CPU per request (this ÷ reference, so > 1 means the reference is cheaper).
+        out[`cpu_ratio_vs_${name}`] = ok ? ratio(b.cpu_us_per_req, a.cpu_us_per_req) : null;
+      }
+      return out;
+    };
+    /**
+     * Warms up, then runs `rounds` rounds of every contender (order rotating), and returns each one's figure plus,
+     * when `reference` is given and runs, its `ratio_vs_<name>` / `cpu_ratio_vs_<name>` against each other one.
+     * A contender is a GET with fixed headers (`port`, `route`, `headers`, `check` on the answer, checked once
+     * first) or brings its own autocannon job (`job(duration)`, async).
+     */
+    const compare = async (label, contenders, reference, { rounds: roundCount = rounds } = {}) => {
+      for (const c of contenders) if (!c.job) await expectGet(c.port, c.route, c.headers, c.check);
+      const job = (c, duration) =>
+        c.job ? c.job(duration) : { mode: 'static', url: `http://127.0.0.1:${c.port}${c.route}`, headers: c.headers, duration };
       log(`http: ${label} warm-up (${warmupSec} s each)`);
-      for (const c of contenders) await load(job(c, warmupSec));
+      for (const c of contenders) await load(await job(c, warmupSec));
       const samples = Object.fromEntries(contenders.map((c) => [c.name, []]));
-      for (let round = 0; round < rounds; round++) {
-        for (const c of rotate(contenders, round)) samples[c.name].push(await load(job(c, durationSec)));
-        log(`http: ${label} round ${round + 1}/${rounds}: ${contenders.map((c) => `${c.name} ${Math.round(samples[c.name].at(-1).req_per_sec)}`).join(', ')}`);
+      for (let round = 0; round < roundCount; round++) {
+        for (const c of rotate(contenders, round)) samples[c.name].push(await load(await job(c, durationSec)));
+        log(`http: ${label} round ${round + 1}/${roundCount}: ${contenders.map((c) => `${c.name} ${Math.round(samples[c.name].at(-1).req_per_sec)}`).join(', ')}`);
       }
       const figures = Object.fromEntries(contenders.map((c) => [c.name, figure(samples[c.name])]));
-      for (const { name } of contenders.filter((c) => c.name !== reference && figures[reference])) {
-        figures[`ratio_vs_${name}`] = ratio(figures[reference].req_per_sec, figures[name].req_per_sec);
-        // The same comparison by server CPU per request (this ÷ reference, so > 1 means the reference is cheaper).
-        figures[`cpu_ratio_vs_${name}`] = ratio(figures[name].cpu_us_per_req, figures[reference].cpu_us_per_req);
-      }
+      if (reference) Object.assign(figures, ratios(figures, reference, contenders.map((c) => c.name).filter((name) => name !== reference)));
       return figures;
     };
+    const bearer = (token) => ({ authorization: `Bearer ${token}` });
+    const isMe = (json) => json.userId === 42 && typeof json.sessionId === 'string';
+    const isOpen = (json) => json.userId === 123456;
+    // The session rivals compare fewer rounds by default (still interleaved): they are secondary contenders.
+    const rivalRounds = Number(process.env.BENCH_HTTP_RIVAL_ROUNDS) || Math.min(rounds, 5);
 
     // ---- GET /me ----
     let me = null;
@@ -153,9 +192,6 @@ async function run({ log }) {
       const charonLogin = await postJson(ports.charon_memory, '/auth/login', { username: 'user42' });
       const charonToken = charonLogin.tokens.accessToken;
       const passportToken = (await postJson(ports.passport, '/auth/login', { username: 'user42' })).tokens.accessToken;
-      const bearer = (token) => ({ authorization: `Bearer ${token}` });
-      const isMe = (json) => json.userId === 42 && typeof json.sessionId === 'string';
-      const isOpen = (json) => json.userId === 123456;
       meContenders = [
         { name: 'charon', port: ports.charon_memory, route: '/me', headers: bearer(charonToken), check: isMe },
         { name: 'unguarded', port: ports.plain, route: '/me', headers: bearer(charonToken), check: isOpen },
@@ -180,20 +216,36 @@ async function run({ log }) {
       me.token_length = { charon: charonToken.length, passport_jwt: passportToken.length };
     }
 
+    // ---- GET /me on Fastify: the same apps on Nest's FastifyAdapter ----
+    let meFastify = null;
+    let meFastifyContenders = [];
+    if (scenarios.includes('me_fastify')) {
+      const token = (await postJson(ports.charon_memory_fastify, '/auth/login', { username: 'user42' })).tokens.accessToken;
+      meFastifyContenders = [
+        { name: 'charon_fastify', port: ports.charon_memory_fastify, route: '/me', headers: bearer(token), check: isMe },
+        { name: 'unguarded_fastify', port: ports.plain_fastify, route: '/me', headers: bearer(token), check: isOpen },
+        { name: 'nest_noop_guard_fastify', port: ports.plain_fastify, route: '/me-noop-guard', headers: bearer(token), check: isOpen },
+        { name: 'charon_unguarded_route_fastify', port: ports.charon_memory_fastify, route: '/me-open', headers: bearer(token), check: isOpen },
+      ];
+      meFastify = await compare('GET /me on Fastify', meFastifyContenders, 'charon_fastify');
+    }
+
+    /** Logs in to an express-session / @fastify/session app; the session cookie to send back. */
+    const sessionCookie = async (port) => {
+      const response = await fetch(`http://127.0.0.1:${port}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'user42' }),
+      });
+      if (response.status !== 201) throw new Error(`session app login on port ${port} answered ${response.status}`);
+      return { cookie: response.headers.get('set-cookie').split(';')[0] };
+    };
+
     // ---- GET /api/whoami: a lookup-key credential on Redis vs express-session + connect-redis ----
     let lookupKey = null;
     let lookupContenders = [];
     if (scenarios.includes('lookup')) {
       const key = (await postJson(ports.charon_redis, '/api-keys', { username: 'user42' })).key;
-      const sessionCookie = async (port) => {
-        const response = await fetch(`http://127.0.0.1:${port}/login`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ username: 'user42' }),
-        });
-        if (response.status !== 201) throw new Error(`express-session login answered ${response.status}`);
-        return { cookie: response.headers.get('set-cookie').split(';')[0] };
-      };
       const is42 = (json) => json.userId === 42;
       lookupContenders = [
         { name: 'charon_lookup_key', port: ports.charon_redis, route: '/api/whoami', headers: { authorization: `Bearer ${key}` }, check: is42 },
@@ -210,11 +262,7 @@ async function run({ log }) {
       lookupKey = await compare('GET /api/whoami (lookup key)', lookupContenders, 'charon_lookup_key');
     }
 
-    // ---- POST /auth/refresh and POST /auth/login, memory and Redis ----
-    const stores = [
-      { name: 'memory', port: ports.charon_memory },
-      { name: 'redis', port: ports.charon_redis },
-    ];
+    // ---- POST /auth/refresh and POST /auth/login, memory and Redis, each against the no-op POST ----
     const refreshTokens = async (port) => {
       const tokens = [];
       // One session per connection, plus spares (see the refresh mode in lib/cannon-child.js).
@@ -223,44 +271,106 @@ async function run({ log }) {
       }
       return tokens;
     };
-    const refreshJob = async (s, duration) => ({
+    const refreshJob = async (port, route, duration) => ({
       mode: 'refresh',
-      url: `http://127.0.0.1:${s.port}`,
-      path: '/auth/refresh',
-      tokens: await refreshTokens(s.port),
+      url: `http://127.0.0.1:${port}`,
+      path: route,
+      tokens: await refreshTokens(port),
       duration,
     });
-    const loginJob = (s, duration) => ({ mode: 'login', url: `http://127.0.0.1:${s.port}`, path: '/auth/login', users: 10_000, duration });
-    const phases = [
-      ['refresh', refreshJob],
-      ['login', loginJob],
-    ].filter(([phase]) => scenarios.includes(phase));
-    const results = { settings: { ...settings, alt_dist: altDist }, me, lookup_key: lookupKey };
-    for (const [phase, makeJob] of phases) {
-      log(`http: POST /auth/${phase} warm-up`);
-      for (const s of stores) await load(await makeJob(s, warmupSec));
-      const samples = { memory: [], redis: [] };
-      for (let round = 0; round < rounds; round++) {
-        for (const s of rotate(stores, round)) samples[s.name].push(await load(await makeJob(s, durationSec)));
-        log(`http: POST /auth/${phase} round ${round + 1}/${rounds}: ${stores.map((s) => `${s.name} ${Math.round(samples[s.name].at(-1).req_per_sec)}`).join(', ')}`);
-      }
-      results[phase] = { memory: figure(samples.memory), redis: figure(samples.redis) };
-      results[phase].ratio_redis_vs_memory = ratio(results[phase].redis.req_per_sec, results[phase].memory.req_per_sec);
+    /** POST `route` as `user<i>` for a rotating i, JSON body, no cookie: every request starts a new session. */
+    const loginJob = (port, route) => (duration) => ({ mode: 'login', url: `http://127.0.0.1:${port}`, path: route, users: 10_000, duration });
+    // The baseline gets the refresh load's very requests: real refresh tokens (of the memory app; it never reads
+    // them) rotated the same way, bearer header, no body.
+    const baselineRefreshTokens = scenarios.includes('refresh') ? await refreshTokens(ports.charon_memory) : [];
+    const phases = {
+      refresh: [
+        { name: 'memory', job: (duration) => refreshJob(ports.charon_memory, '/auth/refresh', duration) },
+        { name: 'redis', job: (duration) => refreshJob(ports.charon_redis, '/auth/refresh', duration) },
+        {
+          name: 'noop_post',
+          job: (duration) => ({ mode: 'refresh', url: `http://127.0.0.1:${ports.plain}`, path: '/noop-post', tokens: baselineRefreshTokens, duration }),
+        },
+      ],
+      login: [
+        { name: 'memory', job: loginJob(ports.charon_memory, '/auth/login') },
+        { name: 'redis', job: loginJob(ports.charon_redis, '/auth/login') },
+        { name: 'noop_post', job: loginJob(ports.plain, '/noop-post') },
+      ],
+    };
+    const phaseNames = ['refresh', 'login'].filter((phase) => scenarios.includes(phase));
+    const results = { settings: { ...settings, rival_rounds: rivalRounds, alt_dist: altDist }, me, me_fastify: meFastify, lookup_key: lookupKey };
+    for (const phase of phaseNames) {
+      const figures = await compare(`POST /auth/${phase}`, phases[phase], null);
+      for (const store of ['memory', 'redis']) Object.assign(figures[store], ratios(figures, store, ['noop_post']));
+      figures.ratio_redis_vs_memory = ratio(figures.redis.req_per_sec, figures.memory.req_per_sec);
+      results[phase] = figures;
     }
+
+    // ---- Session-based rivals: GET /me and login vs express-session (Express) and @fastify/session (Fastify) ----
+    const rivalSpecs = [
+      {
+        platform: 'express',
+        title: 'Express: nestjs-charon vs express-session + connect-redis',
+        rival: 'express_session',
+        me: { name: 'charon', port: ports.charon_memory },
+        logins: [
+          ['charon_memory', ports.charon_memory],
+          ['charon_redis', ports.charon_redis],
+        ],
+      },
+      {
+        platform: 'fastify',
+        title: 'Fastify: nestjs-charon vs @fastify/session + connect-redis',
+        rival: 'fastify_session',
+        me: { name: 'charon_fastify', port: ports.charon_memory_fastify },
+        logins: [
+          ['charon_memory_fastify', ports.charon_memory_fastify],
+          ['charon_redis_fastify', ports.charon_redis_fastify],
+        ],
+      },
+    ];
+    const sessionRivals = rivals ? {} : null;
+    for (const spec of rivals ? rivalSpecs : []) {
+      const rivalPort = ports[spec.rival];
+      const token = (await postJson(spec.me.port, '/auth/login', { username: 'user42' })).tokens.accessToken;
+      const meFigures = await compare(
+        `GET /me, ${spec.title}`,
+        [
+          { name: spec.me.name, port: spec.me.port, route: '/me', headers: bearer(token), check: isMe },
+          { name: spec.rival, port: rivalPort, route: '/me', headers: await sessionCookie(rivalPort), check: isMe },
+        ],
+        spec.me.name,
+        { rounds: rivalRounds },
+      );
+      const loginFigures = await compare(
+        `login, ${spec.title}`,
+        [...spec.logins.map(([name, port]) => ({ name, job: loginJob(port, '/auth/login') })), { name: spec.rival, job: loginJob(rivalPort, '/login') }],
+        null,
+        { rounds: rivalRounds },
+      );
+      for (const [name] of spec.logins) Object.assign(loginFigures[name], ratios(loginFigures, name, [spec.rival]));
+      sessionRivals[spec.platform] = { me: meFigures, login: loginFigures };
+    }
+    results.session_rivals = sessionRivals;
 
     const row = (label, f) => [label, f.req_per_sec, f.min, f.max, f.cpu_us_per_req, f.latency_p50_ms, f.latency_p99_ms, f.failed_requests];
     const columns = ['route / contender', 'req/s', 'min', 'max', 'server CPU µs/req', 'p50 ms', 'p99 ms', 'failed'];
     const tables = [];
-    if (me) {
-      tables.push({
-        title: `HTTP GET /me (${connections} connections, ${durationSec} s x ${rounds} rounds, median req/s)`,
-        columns: [...columns, 'charon ÷ this (req/s)', 'this ÷ charon (CPU/req)'],
-        rows: meContenders.map((c) => [
-          ...row(c.name, me[c.name]),
-          c.name === 'charon' ? '1' : me[`ratio_vs_${c.name}`],
-          c.name === 'charon' ? '1' : me[`cpu_ratio_vs_${c.name}`],
-        ]),
-      });
+    const meTable = (title, figures, contenders, reference) => ({
+      title,
+      columns: [...columns, `${reference} ÷ this (req/s)`, `this ÷ ${reference} (CPU/req)`],
+      rows: contenders.map((c) => [
+        ...row(c.name, figures[c.name]),
+        c.name === reference ? '1' : figures[`ratio_vs_${c.name}`],
+        c.name === reference ? '1' : figures[`cpu_ratio_vs_${c.name}`],
+      ]),
+    });
+    if (me) tables.push(meTable(`HTTP GET /me (${connections} connections, ${durationSec} s x ${rounds} rounds, median req/s)`, me, meContenders, 'charon'));
+    if (meFastify) {
+      tables.push(
+        meTable(`HTTP GET /me on Fastify (${connections} connections, ${durationSec} s x ${rounds} rounds, median req/s)`, meFastify, meFastifyContenders, 'charon_fastify'),
+      );
     }
     if (lookupKey) {
       tables.push({
@@ -273,12 +383,32 @@ async function run({ log }) {
         ]),
       });
     }
-    if (phases.length) {
+    if (phaseNames.length) {
+      const labels = { memory: 'memory store', redis: 'Redis store', noop_post: 'no-op POST (baseline)' };
       tables.push({
-        title: 'HTTP POST /auth/refresh and /auth/login (nestjs-charon)',
-        columns,
+        title: `HTTP POST /auth/refresh and /auth/login (nestjs-charon) vs a no-op POST taking the same requests (${durationSec} s x ${rounds} rounds)`,
+        columns: [...columns, 'this ÷ no-op (req/s)', 'no-op ÷ this (CPU/req)'],
+        rows: phaseNames.flatMap((phase) =>
+          ['memory', 'redis', 'noop_post'].map((name) => [
+            ...row(`${phase}, ${labels[name]}`, results[phase][name]),
+            name === 'noop_post' ? '1' : results[phase][name].ratio_vs_noop_post,
+            name === 'noop_post' ? '1' : results[phase][name].cpu_ratio_vs_noop_post,
+          ]),
+        ),
+      });
+    }
+    for (const spec of rivals ? rivalSpecs : []) {
+      const { me: meFigures, login: loginFigures } = sessionRivals[spec.platform];
+      const rivalRow = (route, name, figures, vs) => [...row(`${route} ${name}`, figures[name]), vs ? vs.ratio_vs : '1', vs ? vs.cpu_ratio_vs : '1'];
+      const versus = (f) => ({ ratio_vs: f[`ratio_vs_${spec.rival}`], cpu_ratio_vs: f[`cpu_ratio_vs_${spec.rival}`] });
+      tables.push({
+        title: `HTTP session rivals, ${spec.title} (${connections} connections, ${durationSec} s x ${rivalRounds} rounds; GET /me: bearer token vs session cookie; login: a new session per request)`,
+        columns: [...columns, `this ÷ ${spec.rival} (req/s)`, `${spec.rival} ÷ this (CPU/req)`],
         rows: [
-          ...phases.flatMap(([phase]) => [row(`${phase}, memory store`, results[phase].memory), row(`${phase}, Redis store`, results[phase].redis)]),
+          rivalRow('GET /me', spec.me.name, meFigures, versus(meFigures)),
+          rivalRow('GET /me', spec.rival, meFigures, null),
+          ...spec.logins.map(([name]) => rivalRow('login', name, loginFigures, versus(loginFigures[name]))),
+          rivalRow('login', spec.rival, loginFigures, null),
         ],
       });
     }

@@ -1,7 +1,7 @@
 'use strict';
 /**
- * `npm run bench [-- tokens|http|stores ...]`: builds the library (tsc into bench/.dist), runs each part in its own
- * process, prints the tables and the targets, and writes bench/results/latest.json.
+ * `npm run bench [-- tokens|http|stores|cluster ...]`: builds the library (tsc into bench/.dist), runs each part in
+ * its own process, prints the tables and the targets, and writes bench/results/latest.json.
  *
  * Environment (all optional): BENCH_QUICK=1 (short smoke run), BENCH_SKIP_1M=1 (no million-session step),
  * BENCH_SOURCE=worktree (measure the work tree instead of the committed HEAD),
@@ -23,6 +23,7 @@ const PARTS = {
   tokens: { cpu: 0, nodeArgs: [] },
   http: { cpu: null, nodeArgs: [] },
   stores: { cpu: 0, nodeArgs: ['--expose-gc', '--max-old-space-size=8192'] },
+  cluster: { cpu: 0, nodeArgs: [] },
 };
 
 /** The issue's targets, by the stable result names. */
@@ -37,6 +38,19 @@ const TARGETS = [
   ['http.me.ratio_vs_nest_noop_guard', '>=', 0.97, 'GET /me with SessionGuard vs a no-op Nest guard', 'http.me.cpu_ratio_vs_nest_noop_guard'],
   ['http.me.ratio_vs_passport_jwt', '>=', 1.3, 'GET /me vs @nestjs/passport + passport-jwt', 'http.me.cpu_ratio_vs_passport_jwt'],
   ['http.lookup_key.ratio_vs_express_session', '>=', 1.2, 'lookup-key credential on Redis vs express-session + connect-redis', 'http.lookup_key.cpu_ratio_vs_express_session'],
+  ['http.me_fastify.ratio_vs_unguarded_fastify', '>=', 0.9, 'GET /me on Fastify with SessionGuard vs no guard', 'http.me_fastify.cpu_ratio_vs_unguarded_fastify'],
+  ['http.me_fastify.ratio_vs_nest_noop_guard_fastify', '>=', 0.97, 'GET /me on Fastify with SessionGuard vs a no-op Nest guard', 'http.me_fastify.cpu_ratio_vs_nest_noop_guard_fastify'],
+  ['http.login.memory.ratio_vs_noop_post', '>=', 0.75, 'login, memory store, vs a no-op POST', 'http.login.memory.cpu_ratio_vs_noop_post'],
+  ['http.refresh.memory.ratio_vs_noop_post', '>=', 0.65, 'refresh, memory store, vs a no-op POST', 'http.refresh.memory.cpu_ratio_vs_noop_post'],
+  ['http.login.redis.ratio_vs_noop_post', '>=', 0.55, 'login, Redis store, vs a no-op POST', 'http.login.redis.cpu_ratio_vs_noop_post'],
+  ['http.refresh.redis.ratio_vs_noop_post', '>=', 0.5, 'refresh, Redis store, vs a no-op POST', 'http.refresh.redis.cpu_ratio_vs_noop_post'],
+  // Session-based rivals on the same app shape and load (login: a new session per request, no password check).
+  ['http.session_rivals.express.me.ratio_vs_express_session', '>=', 1.4, 'GET /me vs express-session + connect-redis (Express)', 'http.session_rivals.express.me.cpu_ratio_vs_express_session'],
+  ['http.session_rivals.express.login.charon_memory.ratio_vs_express_session', '>=', 1.0, 'login, memory store, vs express-session login (Express)', 'http.session_rivals.express.login.charon_memory.cpu_ratio_vs_express_session'],
+  ['http.session_rivals.express.login.charon_redis.ratio_vs_express_session', '>=', 1.0, 'login, Redis store, vs express-session login (Express)', 'http.session_rivals.express.login.charon_redis.cpu_ratio_vs_express_session'],
+  ['http.session_rivals.fastify.me.ratio_vs_fastify_session', '>=', 1.4, 'GET /me vs @fastify/session + connect-redis (Fastify)', 'http.session_rivals.fastify.me.cpu_ratio_vs_fastify_session'],
+  ['http.session_rivals.fastify.login.charon_memory_fastify.ratio_vs_fastify_session', '>=', 1.0, 'login, memory store, vs @fastify/session login (Fastify)', 'http.session_rivals.fastify.login.charon_memory_fastify.cpu_ratio_vs_fastify_session'],
+  ['http.session_rivals.fastify.login.charon_redis_fastify.ratio_vs_fastify_session', '>=', 1.0, 'login, Redis store, vs @fastify/session login (Fastify)', 'http.session_rivals.fastify.login.charon_redis_fastify.cpu_ratio_vs_fastify_session'],
   ['stores.redis.get.ratio_vs_raw', '>=', 0.8, 'Redis store get vs raw HGET', 'stores.redis.get.cpu_ratio_vs_raw'],
   ['stores.redis.upsert.ratio_vs_raw', '>=', 0.6, 'Redis store upsert vs raw FCALL (no-op)', 'stores.redis.upsert.cpu_ratio_vs_raw'],
   // "Time per op must stay flat": our reading is at most 1.5x from 10k to 1M sessions.
@@ -44,6 +58,19 @@ const TARGETS = [
   ['stores.scaling.flatness.redis_upsert', '<=', 1.5, 'Redis upsert, time/op at the largest size (1M) ÷ at 10k sessions'],
   ['stores.scaling.flatness.memory_get', '<=', 1.5, 'memory get, time/op at the largest size (1M) ÷ at 10k sessions'],
   ['stores.scaling.flatness.memory_upsert', '<=', 1.5, 'memory upsert, time/op at the largest size (1M) ÷ at 10k sessions'],
+  // Redis Cluster: every operation is one command on the primary owning its key, and the keys and the load spread
+  // evenly. All primaries share one core here, so ops/s can at best hold steady from 1 to 3 primaries.
+  ['cluster.get.commands_per_op', '==', 1, 'Cluster get: HGETs on all primaries ÷ gets (worst size)'],
+  ['cluster.upsert.commands_per_op', '==', 1, 'Cluster upsert: FCALLs on all primaries ÷ upserts (worst size)'],
+  ['cluster.get.sent_per_op', '==', 1, 'Cluster get: commands the client wrote to primaries ÷ gets (worst size)'],
+  ['cluster.upsert.sent_per_op', '==', 1, 'Cluster upsert: commands the client wrote to primaries ÷ upserts (worst size)'],
+  ['cluster.get.redirections', '==', 0, 'Cluster get: MOVED + ASK replies'],
+  ['cluster.upsert.redirections', '==', 0, 'Cluster upsert: MOVED + ASK replies'],
+  ['cluster.get.load_share_max_over_min', '<=', 1.5, 'Cluster get: busiest ÷ least busy primary (HGET calls)'],
+  ['cluster.upsert.load_share_max_over_min', '<=', 1.5, 'Cluster upsert: busiest ÷ least busy primary (FCALL calls)'],
+  ['cluster.keys_share_max_over_min', '<=', 1.5, 'Cluster: most ÷ fewest keys on a primary'],
+  ['cluster.get.ops_ratio_3_vs_1', '>=', 0.8, 'Cluster get ops/s, 3 primaries ÷ 1 (one machine)', 'cluster.get.cpu_ratio_3_vs_1'],
+  ['cluster.upsert.ops_ratio_3_vs_1', '>=', 0.8, 'Cluster upsert ops/s, 3 primaries ÷ 1 (one machine)', 'cluster.upsert.cpu_ratio_3_vs_1'],
 ];
 
 function loadAverage() {
@@ -76,7 +103,8 @@ function runPart(name) {
 }
 
 function evaluateTargets(results) {
-  const meets = (value, op, target) => (typeof value === 'number' ? (op === '>=' ? value >= target : value <= target) : null);
+  const compare = { '>=': (a, b) => a >= b, '<=': (a, b) => a <= b, '==': (a, b) => a === b };
+  const meets = (value, op, target) => (typeof value === 'number' ? compare[op](value, target) : null);
   return TARGETS.filter(([name]) => name.split('.')[0] in results).map(([name, op, target, description, crossCheck]) => {
     const value = getPath(results, name);
     const met = meets(value, op, target);

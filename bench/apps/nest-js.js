@@ -29,14 +29,23 @@ function decorateMethod(target, method, decorators, params = []) {
   Object.defineProperty(prototype, method, result ?? descriptor);
 }
 
+/** `express` (Nest's default) or `fastify`, from BENCH_PLATFORM. */
+const platform = process.env.BENCH_PLATFORM || 'express';
+if (platform !== 'express' && platform !== 'fastify') throw new Error(`BENCH_PLATFORM must be express or fastify, got ${platform}`);
+
 /**
- * Boots `AppModule` on 127.0.0.1 (a free port) and reports `{ ready: true, port }` to the parent over IPC;
- * exits when the parent says so or goes away.
+ * Boots `AppModule` on 127.0.0.1 (a free port) on the BENCH_PLATFORM adapter and reports `{ ready: true, port }`
+ * to the parent over IPC; exits when the parent says so or goes away. `configure(app)` may be async (Fastify
+ * plugins are registered with `await app.register(...)`).
  */
 async function serve(AppModule, { configure } = {}) {
   const { NestFactory } = require('@nestjs/core');
-  const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
-  if (configure) configure(app);
+  const options = { logger: ['error', 'warn'] };
+  const app =
+    platform === 'fastify'
+      ? await NestFactory.create(AppModule, new (require('@nestjs/platform-fastify').FastifyAdapter)(), options)
+      : await NestFactory.create(AppModule, options);
+  if (configure) await configure(app);
   app.enableShutdownHooks();
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address();
@@ -61,4 +70,4 @@ async function serve(AppModule, { configure } = {}) {
   else console.log(`listening on http://127.0.0.1:${port}`);
 }
 
-module.exports = { decorateClass, decorateMethod, serve };
+module.exports = { decorateClass, decorateMethod, platform, serve };
