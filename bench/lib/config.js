@@ -51,4 +51,15 @@ module.exports = {
     /** Sessions in the big scaling step (the issue asks for 1,000,000). */
     bigSessions: int('BENCH_BIG_SESSIONS', quick ? 100_000 : 1_000_000),
   },
+  cluster: {
+    /** Numbers of primaries, each a private Redis Cluster; must include 1 (the ratios are against it). */
+    sizes: (env.BENCH_CLUSTER_SIZES || '1,2,3').split(',').map(Number),
+    rounds: int('BENCH_CLUSTER_ROUNDS', quick ? 2 : 5),
+    durationMs: int('BENCH_CLUSTER_DURATION_MS', quick ? 300 : 2000),
+    warmupMs: int('BENCH_CLUSTER_WARMUP_MS', quick ? 200 : 1000),
+    concurrency: int('BENCH_CLUSTER_CONCURRENCY', 64),
+    /** Sessions read, and as many others updated (so ~2 x sessions / sessionsPerUser keys over the slots). */
+    sessions: int('BENCH_CLUSTER_SESSIONS', 10_000),
+    sessionsPerUser: int('BENCH_CLUSTER_SESSIONS_PER_USER', 10),
+  },
 };
