@@ -374,10 +374,8 @@ async function run({ log }) {
     });
     return { results: { cluster: results }, tables };
   } finally {
-    for (const setup of setups) {
-      await setup.unmemoized?.close();
-      await setup.store?.close();
-    }
+    // A store that failed to start can fail to close as well; the clusters (and their directories) go regardless.
+    for (const setup of setups) await Promise.allSettled([setup.unmemoized?.close(), setup.store?.close()]);
     await sleep(10);
     for (const setup of setups) await setup.cluster.stop();
   }
