@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { PrecomputedHmac } from '../../internal/precomputed-hmac';
 import type { Session, UserId } from '../../model/session.model';
 
 /** Length of the base64url HMAC-SHA256 at the start of every stored value. */
@@ -58,16 +59,29 @@ function nextWriteStamp(): number {
   return lastWriteStamp;
 }
 
+/** HMAC-SHA256 of stored values under `key`. */
+function valueHmac(key: Uint8Array): PrecomputedHmac {
+  return new PrecomputedHmac('sha256', 64, 32, key);
+}
+
 /** The stored value of `session` written with `lockVersion` (see {@link SessionCodec} for the layout). */
 export function encodeSession(session: Session, lockVersion: number, key: Uint8Array): string {
-  // The fingerprint goes right after the internal field, where the Redis function compares it anchored.
-  const { fingerprint, ...rest } = session;
-  rest.lockVersion = lockVersion;
+  return signedValue(session, lockVersion, valueHmac(key));
+}
+
+function signedValue(session: Session, lockVersion: number, hmac: PrecomputedHmac): string {
+  // A spread copy keeps the field order and the fast path of JSON.stringify (an object rest would not); the
+  // fingerprint goes right after the internal field instead, where the Redis function compares it anchored, and
+  // JSON.stringify leaves out a field set to undefined.
+  const fields = { ...session };
+  fields.lockVersion = lockVersion;
+  const { fingerprint } = session;
+  if (fingerprint !== undefined) fields.fingerprint = undefined;
   const internal = `${INTERNAL_FIELD_START}${lockVersion},${session.refreshedAt},${nextWriteStamp()}]`;
   const device = fingerprint === undefined ? '' : `,"fingerprint":${JSON.stringify(fingerprint)}`;
-  const json = `${internal}${device},${JSON.stringify(rest).slice(1)}`;
+  const json = `${internal}${device},${JSON.stringify(fields).slice(1)}`;
   const body = `${lockVersion}:${session.refreshExpiresAt}:${json}`;
-  return createHmac('sha256', key).update(body).digest('base64url') + body;
+  return hmac.digestBase64Url(body, 'utf8') + body;
 }
 
 /**
@@ -98,6 +112,8 @@ export class SessionCodec {
   private key: Uint8Array | undefined;
   /** A copy of `key`, so that a key changed in place by its owner is noticed. */
   private keyBuffer: Buffer = Buffer.alloc(0);
+  /** The HMAC of {@link keyBuffer}, its padded key blocks computed once per key. */
+  private hmac: PrecomputedHmac | undefined;
   /** By MAC: hashing 43 characters instead of the whole value; the full value is compared on a hit. */
   private readonly memo = new Map<string, Verified>();
 
@@ -106,21 +122,24 @@ export class SessionCodec {
     private readonly memoSize: number,
   ) {}
 
-  /** The current signing key; a different key (by content, also when changed in place) empties the memo. */
-  private currentKey(): Buffer {
+  /** The HMAC of the current signing key; a different key (by content, also when changed in place) empties the memo. */
+  private currentHmac(): PrecomputedHmac {
     const key = this.getKey();
-    if (key !== this.key || !this.keyBuffer.equals(key)) {
+    if (this.hmac === undefined || key !== this.key || !this.keyBuffer.equals(key)) {
       const buffer = Buffer.from(key);
-      if (!buffer.equals(this.keyBuffer)) this.memo.clear();
+      if (this.hmac === undefined || !buffer.equals(this.keyBuffer)) {
+        this.memo.clear();
+        this.hmac = valueHmac(buffer);
+      }
       this.key = key;
       this.keyBuffer = buffer;
     }
-    return this.keyBuffer;
+    return this.hmac;
   }
 
   /** The stored value of `session` written with `lockVersion`, signed with the current key. */
   encode(session: Session, lockVersion: number): string {
-    return encodeSession(session, lockVersion, this.currentKey());
+    return signedValue(session, lockVersion, this.currentHmac());
   }
 
   /**
@@ -129,11 +148,11 @@ export class SessionCodec {
    * a forged one. Returns a copy the caller may modify.
    */
   decode(value: string, userId: UserId, type: string, sessionId?: string): DecodeResult {
-    const key = this.currentKey();
+    const hmac = this.currentHmac();
     const mac = value.slice(0, MAC_LENGTH);
     let verified = this.memo.get(mac);
     if (verified === undefined || verified.value !== value) {
-      const result = this.verify(value, key);
+      const result = this.verify(value, hmac);
       if (!result.ok) return result;
       const session = result.session as unknown as Record<string, unknown>;
       verified = {
@@ -154,10 +173,10 @@ export class SessionCodec {
     return { ok: true, session: copyOf(verified) };
   }
 
-  private verify(value: string, key: Buffer): DecodeResult {
+  private verify(value: string, hmac: PrecomputedHmac): DecodeResult {
     if (value.length <= MAC_LENGTH) return { ok: false, reason: 'malformed' };
     const body = value.slice(MAC_LENGTH);
-    const expected = createHmac('sha256', key).update(body).digest();
+    const expected = hmac.digest(body, 'utf8');
     const given = Buffer.from(value.slice(0, MAC_LENGTH), 'base64url');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad signature' };
 

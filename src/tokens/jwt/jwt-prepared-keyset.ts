@@ -3,7 +3,7 @@ import { CharonConfigError } from '../../errors/charon-config.error';
 import { base64UrlLength } from './base64url';
 import { eddsaSignatureBytes, hmacAlgorithm, JWT_ALGORITHMS, type JwtAlgorithm, type JwtHmacAlgorithm } from './jwt-algorithms';
 import { DEFAULT_MAX_TOKEN_LENGTH, KID_NOT_SET_PREFIX, type JwtTokenFactoryOptions } from './jwt-keyset';
-import { PrecomputedHmac } from './precomputed-hmac';
+import { PrecomputedHmac } from '../../internal/precomputed-hmac';
 
 /**
  * A validated key, with everything the hot path needs precomputed. Internal: the factory's view of a

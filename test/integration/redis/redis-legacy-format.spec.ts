@@ -65,7 +65,7 @@ async function idsOf(userId: string | number): Promise<string[]> {
 describe('values written by 0.1, used here', () => {
   it('read, count, list, update and delete like values written here', async () => {
     const userId = 42;
-    const old = sessionV01({ userId, extraPayload: { plan: 'pro', nested: { list: [1, 'two'] } } });
+    const old = sessionV01({ userId, extraPayload: { plan: 'pro', nested: { list: [1, 'two'] }, name: 'Zoë 用户 👋🏽' } });
     expect(await v01.upsert(old)).toBe(0);
 
     await expect(store.get(old.id, userId, 'full')).resolves.toStrictEqual({ ...old, lockVersion: 1 });
@@ -109,7 +109,7 @@ describe('values written by 0.1, used here', () => {
 
 describe('values written here, used by 0.1', () => {
   it('0.1 reads them (with one internal field more), updates them with its function, and they come back intact', async () => {
-    const s = session({ userId: 'alice', fingerprint: 'laptop', extraPayload: { theme: 'dark' } });
+    const s = session({ userId: 'alice', fingerprint: 'laptop', extraPayload: { theme: 'dark', name: 'Zoë 用户 👋🏽' } });
     await store.upsert(s);
 
     const loaded = await v01.get(s.id, 'alice');

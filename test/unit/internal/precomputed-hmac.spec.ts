@@ -1,5 +1,5 @@
 import { createHmac, createSecretKey, randomBytes } from 'node:crypto';
-import { PrecomputedHmac } from '../../../src/tokens/jwt/precomputed-hmac';
+import { PrecomputedHmac } from '../../../src/internal/precomputed-hmac';
 
 const HASHES = [
   { name: 'sha256', block: 64, bytes: 32 },
@@ -22,6 +22,24 @@ describe('PrecomputedHmac', () => {
         expect(hmac.digestBase64Url(message)).toBe(createHmac(name, key).update(message, 'latin1').digest('base64url'));
       }
     }
+  });
+
+  it('equals createHmac on UTF-8 text: multibyte characters, surrogate pairs, lone surrogates, beyond the preallocated room', () => {
+    const key = randomBytes(32);
+    const hmac = new PrecomputedHmac('sha256', 64, 32, key);
+    const texts = ['', 'plain ascii', 'é', '€uro', '😀 emoji', 'lone \ud800 surrogate', '€'.repeat(1365), '€'.repeat(1366), '😀'.repeat(3000), 'x'.repeat(4096)];
+    for (const text of [...texts, ...texts.slice().reverse()]) {
+      expect(hmac.digest(text, 'utf8').equals(createHmac('sha256', key).update(text, 'utf8').digest())).toBe(true);
+      expect(hmac.digestBase64Url(text, 'utf8')).toBe(createHmac('sha256', key).update(text).digest('base64url'));
+    }
+  });
+
+  it('takes the key as bytes too, and leaves those bytes as they were', () => {
+    const key = randomBytes(40);
+    const copy = Buffer.from(key);
+    const hmac = new PrecomputedHmac('sha256', 64, 32, key);
+    expect(key.equals(copy)).toBe(true);
+    expect(hmac.digest('m').equals(new PrecomputedHmac('sha256', 64, 32, createSecretKey(copy)).digest('m'))).toBe(true);
   });
 
   it('keeps each MAC independent of the one before: a long message, then short ones again', () => {
