@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { LoggerService } from '@nestjs/common';
 import { CharonConfigError } from '../errors/charon-config.error';
+import { randomId } from '../internal/random-id';
 import { deriveKey } from '../tokens/key-derivation';
 import { JwtTokenFactory } from '../tokens/jwt/jwt-token-factory';
 import { defaultJwtTokenFactoryOptions } from '../tokens/jwt/jwt-keyset';
@@ -116,10 +116,6 @@ function cookieAttributes(
   return Object.freeze(merged);
 }
 
-function defaultGenId(): string {
-  return randomBytes(16).toString('base64url');
-}
-
 function warnAboutLongLifetimes(config: CharonConfig, warnings: string[]): void {
   if (config.accessTokenTtl > ADVISED_MAX_ACCESS_TOKEN_TTL) {
     warnings.push(
@@ -175,7 +171,7 @@ export function resolveCharonOptions(options: CharonModuleOptions, logger: Logge
     refreshCookie: cookieAttributes(options.refreshCookieOptions, 'refreshCookieOptions', refreshCookieName, problems, warnings),
     enforceBrowserCookies: options.enforceBrowserCookies ?? CHARON_DEFAULTS.enforceBrowserCookies,
     loadSessionByDefault: options.loadSessionByDefault ?? CHARON_DEFAULTS.loadSessionByDefault,
-    genId: options.genId ?? defaultGenId,
+    genId: options.genId ?? randomId,
     deriveKey: derive,
   });
   if (config.accessCookieName === config.refreshCookieName) problems.push('accessCookieName and refreshCookieName must differ');

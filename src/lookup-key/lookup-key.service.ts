@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../clock/clock';
 import { CharonConfig } from '../config/charon-config';
 import { CharonUsageError } from '../errors/charon-usage.error';
 import { CharonError } from '../errors/charon.error';
+import { randomId } from '../internal/random-id';
 import { InvalidSessionError } from '../errors/invalid-session.error';
 import { SessionConflictError } from '../errors/session-conflict.error';
 import { SessionStorageError } from '../errors/session-storage.error';
@@ -88,7 +88,7 @@ export class LookupKeyService {
     const { keyset } = this.config;
     const { credential, secret } = this.config.credentials.generate();
     const record: NewLookupKeyRecord = {
-      id: randomBytes(16).toString('base64url'),
+      id: randomId(),
       userId,
       ...(name === undefined ? {} : { name }),
       createdAt: now,

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../clock/clock';
 import { CharonConfig } from '../config/charon-config';
@@ -11,6 +10,7 @@ import { SessionConflictError } from '../errors/session-conflict.error';
 import { SessionStorageError } from '../errors/session-storage.error';
 import { UnsupportedTokenTransportError } from '../errors/unsupported-token-transport.error';
 import { serializeCookie } from '../internal/cookies';
+import { randomId } from '../internal/random-id';
 import { isCrossSiteRequest } from '../internal/cross-site-request';
 import type { HttpRequestLike } from '../model/http-request.model';
 import { isBrowserRequest, peekRequestState, requestState, type CharonRequestState } from '../internal/http-request';
@@ -100,10 +100,6 @@ function describeCause(cause: unknown): string {
 function rotatedRefreshTokenIds(current: Session, now: number, reuseInterval: number): string[] {
   const burst = now <= current.refreshedAt + reuseInterval ? (current.rotatedRefreshTokenIds ?? []) : [];
   return [...burst, current.refreshTokenId].slice(-MAX_ROTATED_REFRESH_TOKEN_IDS);
-}
-
-function randomId(): string {
-  return randomBytes(16).toString('base64url');
 }
 
 /**

@@ -9,6 +9,7 @@ import { SessionStore, type ListUsersOptions, type SessionUpsertOptions, type Us
 import type { SessionStoreFactory } from '../session-store-factory';
 import { assertStorableSession, isValidSessionOwner, listUsersLimit } from '../session-validation';
 import { ExpiryHeap } from './expiry-heap';
+import { copySession } from './session-copy';
 import { DEFAULT_MEMORY_STORE_MAX_SESSIONS, type MemorySessionStoreOptions } from './memory-session-store.options';
 import { SessionIndex, type MemoryEntry, type SessionGroup } from './session-index';
 
@@ -95,7 +96,7 @@ export class MemorySessionStore extends SessionStore {
 
   async get(sessionId: string, userId: UserId, type: string): Promise<Session | null> {
     const entry = this.liveEntry(sessionId, userId, type, this.clock.now());
-    return entry ? structuredClone(entry.session) : null;
+    return entry ? copySession(entry.session) : null;
   }
 
   /** @throws InvalidSessionError for a session it cannot store faithfully, before changing anything. */
@@ -107,7 +108,7 @@ export class MemorySessionStore extends SessionStore {
       session.lockVersion === 0 ? existing !== undefined : existing?.session.lockVersion !== session.lockVersion;
     if (conflict) throw new SessionConflictError();
 
-    const stored = structuredClone(session);
+    const stored = copySession(session);
     stored.lockVersion = session.lockVersion + 1;
     if (stored.refreshExpiresAt <= now) {
       // Already dead: storing it would only create garbage (and could evict a live session to make room).
@@ -136,7 +137,7 @@ export class MemorySessionStore extends SessionStore {
 
   async getAll(userId: UserId, type: string): Promise<Session[]> {
     const group = this.liveGroup(userId, type, this.clock.now());
-    return group ? Array.from(group.sessions.values(), (entry) => structuredClone(entry.session)) : [];
+    return group ? Array.from(group.sessions.values(), (entry) => copySession(entry.session)) : [];
   }
 
   async deleteAll(userId: UserId, type: string): Promise<void> {
