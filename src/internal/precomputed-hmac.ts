@@ -18,8 +18,7 @@ export type MessageEncoding = 'latin1' | 'utf8';
  * (unit-tested against it).
  *
  * The padded blocks are derived from the key as it is (XOR with a constant): they are as secret as the key and
- * live only inside this object. Not reentrant across threads, which JavaScript does not have; the returned
- * Buffer is fresh for each call.
+ * live only inside this object. Not reentrant across threads, which JavaScript does not have.
  *
  * @internal
  */
@@ -58,14 +57,10 @@ export class PrecomputedHmac {
   }
 
   /**
-   * The MAC of `message` as `encoding` turns it into bytes: `latin1` (the default) for text whose characters are
-   * all below U+0100, such as a JWT's base64url segments (one byte each); `utf8` for any text.
+   * The MAC of `message`, base64url-encoded, as `encoding` turns the message into bytes: `latin1` (the default)
+   * for text whose characters are all below U+0100, such as a JWT's base64url segments (one byte each); `utf8` for
+   * any text.
    */
-  digest(message: string, encoding: MessageEncoding = 'latin1'): Buffer {
-    return hash(this.hashName, this.outerBlock(message, encoding), 'buffer');
-  }
-
-  /** {@link digest} encoded as base64url, without an intermediate Buffer (what signing needs). */
   digestBase64Url(message: string, encoding: MessageEncoding = 'latin1'): string {
     return hash(this.hashName, this.outerBlock(message, encoding), 'base64url');
   }

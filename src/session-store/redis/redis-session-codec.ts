@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { constantTimeEqual } from '../../internal/constant-time';
 import { PrecomputedHmac } from '../../internal/precomputed-hmac';
 import type { Session, UserId } from '../../model/session.model';
 
@@ -176,9 +176,8 @@ export class SessionCodec {
   private verify(value: string, hmac: PrecomputedHmac): DecodeResult {
     if (value.length <= MAC_LENGTH) return { ok: false, reason: 'malformed' };
     const body = value.slice(MAC_LENGTH);
-    const expected = hmac.digest(body, 'utf8');
-    const given = Buffer.from(value.slice(0, MAC_LENGTH), 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad signature' };
+    // 0.1 wrote the MAC with digest('base64url') too: one spelling, so equal text means equal bytes.
+    if (!constantTimeEqual(hmac.digestBase64Url(body, 'utf8'), value.slice(0, MAC_LENGTH))) return { ok: false, reason: 'bad signature' };
 
     // Signed by us, so well-formed unless the format itself changed; checked anyway rather than trusted.
     const first = body.indexOf(':');

@@ -1,6 +1,7 @@
-import { sign as signWithKey, timingSafeEqual, verify as verifyWithKey } from 'node:crypto';
+import { sign as signWithKey, verify as verifyWithKey } from 'node:crypto';
 import { exportJWK, type JWK } from 'jose';
 import { CharonUsageError } from '../../errors/charon-usage.error';
+import { constantTimeEqual } from '../../internal/constant-time';
 import { TokenFactory, type TokenVerifyResult } from '../token-factory';
 import { hasCanonicalEnd, NOT_BASE64URL_OR_DOT } from './base64url';
 import { isJwtAlgorithm } from './jwt-algorithms';
@@ -190,11 +191,10 @@ export class JwtTokenFactory extends TokenFactory {
 
     if (length - dot2 - 1 !== key.signatureChars) return SIGNATURE_INVALID;
     const signingInput = token.slice(0, dot2);
-    const signature = Buffer.from(token.slice(dot2 + 1), 'base64url');
     if (key.hmac !== undefined) {
-      const expected = key.hmac.digest(signingInput);
-      if (expected.length !== signature.length || !timingSafeEqual(expected, signature)) return SIGNATURE_INVALID;
-    } else if (!verifyWithKey(null, Buffer.from(signingInput, 'latin1'), key.publicKey, signature)) {
+      // Compared as text: the segment is canonical base64url (checked above), so equal text means equal bytes.
+      if (!constantTimeEqual(key.hmac.digestBase64Url(signingInput), token.slice(dot2 + 1))) return SIGNATURE_INVALID;
+    } else if (!verifyWithKey(null, Buffer.from(signingInput, 'latin1'), key.publicKey, Buffer.from(token.slice(dot2 + 1), 'base64url'))) {
       return SIGNATURE_INVALID;
     }
 
