@@ -44,6 +44,11 @@ const OPS = [
 const MONITORING = new Set(['info']);
 
 const ID_SALT = crypto.randomBytes(12);
+/**
+ * Refresh token ids drawn once: a `randomBytes` call per session built in the loop would be charged to the store
+ * (~10 µs per operation under load, a third of a raw FCALL), while SessionService draws its ids from a pool.
+ */
+const REFRESH_TOKEN_IDS = Array.from({ length: 4096 }, () => crypto.randomBytes(16).toString('base64url'));
 function sessionId(i) {
   const bytes = Buffer.alloc(16);
   ID_SALT.copy(bytes, 0);
@@ -61,7 +66,7 @@ function makeSession(i, userId, now, lockVersion = 0) {
     expiresAt: now + 365 * DAY,
     refreshedAt: now,
     refreshExpiresAt: now + 60 * DAY,
-    refreshTokenId: crypto.randomBytes(16).toString('base64url'),
+    refreshTokenId: REFRESH_TOKEN_IDS[i % REFRESH_TOKEN_IDS.length],
     tokensFreshFrom: now,
     prevTokensFreshFrom: now,
     lockVersion,
