@@ -150,9 +150,9 @@ export class SessionService {
       prevTokensFreshFrom: time.now,
       lockVersion: 0,
       extraPayload: options.extraPayload ?? {},
-      ...(fingerprint === undefined ? {} : { fingerprint }),
       version: SESSION_MODEL_VERSION,
     };
+    if (fingerprint !== undefined) session.fingerprint = fingerprint;
     const stored = await this.write(session);
     if (sessionCreateChannel.hasSubscribers) sessionCreateChannel.publish(this.eventOf(stored));
     return this.issueTokens(state, stored, time, tokenTransport, options);
@@ -172,15 +172,17 @@ export class SessionService {
     this.assertTransportAllowed(request, state, state.tokenTransport);
     const time = computeTimestamps(state.now, current, this.config);
     const generation = refreshGeneration(current, state.now, this.config.refreshCycle);
-    const session: Session = {
-      ...current,
-      refreshedAt: time.now,
-      refreshExpiresAt: time.refreshExpiresAt,
-      refreshTokenId: randomId(),
-      rotatedRefreshTokenIds: rotatedRefreshTokenIds(current, state.now, this.config.refreshTokenReuseInterval),
-      extraPayload: options.extraPayload ?? current.extraPayload,
-      ...(generation.startsNewGeneration ? { tokensFreshFrom: time.now, prevTokensFreshFrom: current.tokensFreshFrom } : {}),
-    };
+    // A one-source spread, then assignments: V8 copies that in one step, where a spread with more sources does not.
+    const session: Session = { ...current };
+    session.refreshedAt = time.now;
+    session.refreshExpiresAt = time.refreshExpiresAt;
+    session.refreshTokenId = randomId();
+    session.rotatedRefreshTokenIds = rotatedRefreshTokenIds(current, state.now, this.config.refreshTokenReuseInterval);
+    session.extraPayload = options.extraPayload ?? current.extraPayload;
+    if (generation.startsNewGeneration) {
+      session.tokensFreshFrom = time.now;
+      session.prevTokensFreshFrom = current.tokensFreshFrom;
+    }
     const stored = await this.write(session);
     state.session = stored;
     if (sessionRefreshChannel.hasSubscribers) sessionRefreshChannel.publish(this.eventOf(stored));
@@ -300,7 +302,9 @@ export class SessionService {
       }
       throw error;
     }
-    return { ...session, lockVersion: session.lockVersion + 1 };
+    const stored = { ...session };
+    stored.lockVersion = session.lockVersion + 1;
+    return stored;
   }
 
   /**
@@ -325,30 +329,15 @@ export class SessionService {
     transport: TokenTransport,
     options: SessionWriteOptions,
   ): SessionResult {
-    const audience = this.config.tokenAudience;
-    const shared = {
-      iat: time.now,
-      iss: this.config.tokenIssuer,
-      ...(audience === undefined ? {} : { aud: audience }),
-      nbf: time.now,
-      sid: session.id,
-      sub: session.userId,
-      styp: session.type,
-    };
-    const accessTokenPayload = {
-      ...shared,
-      jti: randomId(),
-      exp: time.accessExpiresAt,
-      type: 'access',
-      ...options.accessClaimOverrides,
-    } as TokenPayload;
-    const refreshTokenPayload = {
-      ...shared,
-      jti: session.refreshTokenId,
-      exp: time.refreshExpiresAt,
-      type: 'refresh',
-      ...options.refreshClaimOverrides,
-    } as TokenPayload;
+    const accessTokenPayload = this.tokenClaims(session, time.now, randomId(), time.accessExpiresAt, 'access', options.accessClaimOverrides);
+    const refreshTokenPayload = this.tokenClaims(
+      session,
+      time.now,
+      session.refreshTokenId,
+      time.refreshExpiresAt,
+      'refresh',
+      options.refreshClaimOverrides,
+    );
     const accessToken = this.tokenFactory.sign(accessTokenPayload);
     const refreshToken = this.tokenFactory.sign(refreshTokenPayload);
     const tokens: SessionTokens = {
@@ -377,6 +366,27 @@ export class SessionService {
     }
     state.carriesTokens = true;
     return { session, tokens, tokenTransport: transport, accessTokenPayload, refreshTokenPayload };
+  }
+
+  /**
+   * The claims of one token, in a fixed order (`aud` after `iss` when configured), then the caller's overrides.
+   * Built as one literal per shape rather than by spreading shared parts: this runs twice per login and refresh.
+   */
+  private tokenClaims(
+    session: Session,
+    now: number,
+    jti: string,
+    exp: number,
+    type: 'access' | 'refresh',
+    overrides: Record<string, unknown> | undefined,
+  ): TokenPayload {
+    const { tokenIssuer: iss, tokenAudience: aud } = this.config;
+    const { id: sid, userId: sub, type: styp } = session;
+    const claims: TokenPayload =
+      aud === undefined
+        ? { iat: now, iss, nbf: now, sid, sub, styp, jti, exp, type }
+        : { iat: now, iss, aud, nbf: now, sid, sub, styp, jti, exp, type };
+    return overrides === undefined ? claims : ({ ...claims, ...overrides } as TokenPayload);
   }
 
   private assertCookieInterceptor(state: CharonRequestState): void {
