@@ -64,6 +64,13 @@ async function makeStore(options: Partial<RedisSessionStoreOptions> = {}): Promi
 
 const session = (overrides: Partial<Session> = {}): Session => buildSession(overrides, clock.now());
 
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** The last character of a 43-character base64url MAC with its two unused low bits set: the same bytes, another text. */
+function respelledMacEnd(last: string): string {
+  return BASE64URL[BASE64URL.indexOf(last) | 1];
+}
+
 describe('one round trip per operation', () => {
   it('get, getAll, delete, deleteAll are single commands; upsert a single FCALL', async () => {
     const store = await makeStore();
@@ -273,6 +280,11 @@ describe('signed sessions', () => {
     ['a changed lock version', (v: string) => `${v.slice(0, MAC_LENGTH)}7${v.slice(MAC_LENGTH + 1)}`],
     ['a changed signature', (v: string) => `${v[0] === 'A' ? 'B' : 'A'}${v.slice(1)}`],
     ['a missing signature', (v: string) => v.slice(MAC_LENGTH)],
+    // Same 32 bytes to a lenient base64url decoder (the last character's 2 unused bits set): one spelling only.
+    [
+      'the signature respelled with its unused bits set',
+      (v: string) => `${v.slice(0, MAC_LENGTH - 1)}${respelledMacEnd(v[MAC_LENGTH - 1])}${v.slice(MAC_LENGTH)}`,
+    ],
     ['garbage', () => 'not a session'],
     ['an empty string', () => ''],
   ])('ignores an entry with %s, logs a warning, and does not crash', async (_, tamper) => {
