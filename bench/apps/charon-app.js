@@ -2,12 +2,13 @@
 /**
  * The nestjs-charon app: `CharonModule.forRoot` + `@UseGuards(SessionGuard)` on GET /me, exactly as a user writes
  * it (see sample/), plus POST /auth/login and POST /auth/refresh (`RefreshTokenGuard` + `SessionService.refresh`),
- * and GET /me-open: the same app's route without a guard. The auth controller opts into CharonCookieInterceptor,
- * as sample/ does. GET /api/whoami takes a lookup-key credential (`LookupKeyGuard`), minted by POST /api-keys
+ * and GET /me-open: the same app's route without a guard. Its clients use the bearer transport, so the auth
+ * controller has no CharonCookieInterceptor (cookie transports need it, as in sample/). GET /api/whoami takes a lookup-key credential (`LookupKeyGuard`), minted by POST /api-keys
  * (`{ username }`, no authentication: a benchmark shortcut); with BENCH_STORE=redis the lookup-key store shares the
  * Redis session store's connection (`redisLookupKeyStore()`).
  *
- * Env: BENCH_DIST (compiled library), BENCH_SECRET (base secret), BENCH_STORE=memory|redis, REDIS_URL.
+ * Env: BENCH_DIST (compiled library), BENCH_SECRET (base secret), BENCH_STORE=memory|redis, REDIS_URL,
+ * BENCH_COOKIE_INTERCEPTOR=1 (the interceptor on the auth controller anyway).
  * Login checks no password: a real app's password hash (scrypt/argon2, tens of ms by design) would dominate the
  * figure and measure the hash, not the session library.
  */
@@ -65,7 +66,10 @@ class AuthController {
 }
 decorateMethod(AuthController, 'login', [Post('login')], [[Body()], [Req()]]);
 decorateMethod(AuthController, 'refresh', [Post('refresh'), HttpCode(200), UseGuards(RefreshTokenGuard)], [[Req()]]);
-decorateClass(AuthController, [Controller('auth'), UseInterceptors(charon.CharonCookieInterceptor)], [SessionService]);
+// Bearer tokens need no CharonCookieInterceptor (SessionService marks the response no-store itself); cookie
+// transports do. BENCH_COOKIE_INTERCEPTOR=1 puts it on anyway: what Nest's interceptor pipeline costs a login.
+const authDecorators = [Controller('auth'), ...(process.env.BENCH_COOKIE_INTERCEPTOR === '1' ? [UseInterceptors(charon.CharonCookieInterceptor)] : [])];
+decorateClass(AuthController, authDecorators, [SessionService]);
 
 class ApiKeysController {
   constructor(lookupKeys) {

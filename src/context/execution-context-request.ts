@@ -48,7 +48,8 @@ function unsupported(type: string): CharonUsageError {
  */
 export function requestOf(context: ArgumentsHost): HttpRequestLike {
   const type = context.getType<string>();
-  if (type === 'http') return context.switchToHttp().getRequest<HttpRequestLike>();
+  // An HTTP context's arguments are (request, response, next); switchToHttp() would build three closures per call.
+  if (type === 'http') return context.getArgByIndex<HttpRequestLike>(0);
   if (type === 'graphql') return graphQLRequest(context);
   if (type === 'ws') return currentWebSocketRequest(context.switchToWs().getClient<unknown>());
   throw unsupported(type);
@@ -61,7 +62,7 @@ export function requestOf(context: ArgumentsHost): HttpRequestLike {
  */
 export function responseOf(context: ArgumentsHost): unknown {
   const type = context.getType<string>();
-  if (type === 'http') return context.switchToHttp().getResponse<unknown>();
+  if (type === 'http') return context.getArgByIndex<unknown>(1);
   if (type !== 'graphql') return undefined;
   const gql = graphQLContext(context);
   return gql?.res ?? gql?.reply ?? (gql?.req as { res?: unknown } | undefined)?.res;

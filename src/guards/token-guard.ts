@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { Clock } from '../clock/clock';
 import { CharonConfig } from '../config/charon-config';
 import { toContextError } from '../context/context-errors';
-import { acceptedRequest, guardedRequest } from '../context/execution-context-request';
+import { acceptedRequest, guardedRequest, responseOf } from '../context/execution-context-request';
 import {
   LOAD_SESSION_METADATA,
   REQUIRED_CLAIMS_METADATA,
@@ -104,10 +104,14 @@ export abstract class TokenGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const route = this.routeSettings(context);
-    if (this.skipsRoute(route)) return true;
-    if (context.getType() !== 'http') return this.canActivateOutsideHttp(context, route);
-    const request = context.switchToHttp().getRequest<HttpRequestLike>();
-    return this.authenticate(context, request, requestState(request, this.clock), route);
+    if (context.getType() !== 'http') return this.skipsRoute(route) || this.canActivateOutsideHttp(context, route);
+    // An HTTP context's arguments are (request, response, next); switchToHttp() would build three closures per call.
+    const request = context.getArgByIndex<HttpRequestLike>(0);
+    const state = requestState(request, this.clock);
+    // Kept even where the guard skips the route: a login route (public under the global guard) marks its token
+    // response no-store through it.
+    state.response = context.getArgByIndex<unknown>(1);
+    return this.skipsRoute(route) || this.authenticate(context, request, state, route);
   }
 
   /** Whether the guard lets every request to the route through without a look at it. No route, by default. */
@@ -129,7 +133,9 @@ export abstract class TokenGuard implements CanActivate {
   private async canActivateOutsideHttp(context: ExecutionContext, route: RouteAuthSettings): Promise<boolean> {
     try {
       const request = guardedRequest(context);
-      const allowed = await this.authenticate(context, request, requestState(request, this.clock), route);
+      const state = requestState(request, this.clock);
+      state.response ??= responseOf(context);
+      const allowed = await this.authenticate(context, request, state, route);
       if (allowed) acceptedRequest(context, request);
       return allowed;
     } catch (error) {

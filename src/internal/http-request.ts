@@ -17,6 +17,11 @@ export interface CharonRequestState {
   lookupKey?: { recordId: string; userId: UserId };
   /** Set by CharonCookieInterceptor when it wraps the route: cookies left here will reach the response. */
   cookieInterceptorAttached?: true;
+  /**
+   * The HTTP response (Express `res`, Fastify `reply`) of the request, recorded by the nestjs-charon guard that
+   * ran: token responses of routes without CharonCookieInterceptor are marked `Cache-Control: no-store` through it.
+   */
+  response?: unknown;
   /** Set-Cookie values for the response, written by CharonCookieInterceptor. */
   responseCookies?: string[];
   /** Set when the response carries tokens (body or cookies): CharonCookieInterceptor adds `Cache-Control: no-store`. */
@@ -39,6 +44,15 @@ export function peekRequestState(request: HttpRequestLike): CharonRequestState |
 export function requestState(request: HttpRequestLike, clock: Clock): CharonRequestState {
   const holder = request as WithState;
   return (holder[STATE] ??= { now: clock.now() });
+}
+
+/**
+ * The response to write a token response's headers to: the one a guard recorded, else Express's `request.res`
+ * (Fastify's request has no link to its reply). Undefined when neither is there.
+ * @internal
+ */
+export function responseOfRequest(request: HttpRequestLike, state: CharonRequestState): unknown {
+  return state.response ?? (request as { res?: unknown }).res;
 }
 
 /** A single header value; repeated headers (an attack or a broken client) count as absent. */

@@ -3,7 +3,7 @@ import { Clock } from '../clock/clock';
 import { CharonConfig } from '../config/charon-config';
 import { AuthenticationError, type AuthenticationFailureReason } from '../errors/authentication.error';
 import { AuthorizationError, type AuthorizationFailureReason } from '../errors/authorization.error';
-import { acceptedRequest, guardedRequest } from '../context/execution-context-request';
+import { acceptedRequest, guardedRequest, requestOf } from '../context/execution-context-request';
 import { toContextError } from '../context/context-errors';
 import { AUTHENTICATES_ROUTE } from '../guards/token-guard';
 import { extractToken } from '../guards/token-extraction';
@@ -41,7 +41,7 @@ export class LookupKeyGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() === 'http') return this.authenticate(context.switchToHttp().getRequest<HttpRequestLike>());
+    if (context.getType() === 'http') return this.authenticate(requestOf(context));
     try {
       const request = guardedRequest(context);
       await this.authenticate(request);

@@ -13,7 +13,8 @@ import { serializeCookie } from '../internal/cookies';
 import { randomId } from '../internal/random-id';
 import { isCrossSiteRequest } from '../internal/cross-site-request';
 import type { HttpRequestLike } from '../model/http-request.model';
-import { isBrowserRequest, peekRequestState, requestState, type CharonRequestState } from '../internal/http-request';
+import { isBrowserRequest, peekRequestState, requestState, responseOfRequest, type CharonRequestState } from '../internal/http-request';
+import { writeNoStoreHeaders } from '../internal/http-response';
 import { RateLimitedLog } from '../internal/rate-limited-log';
 import { SessionStore, type ListUsersOptions, type UserListPage } from '../session-store/session-store';
 import {
@@ -116,6 +117,7 @@ function rotatedRefreshTokenIds(current: Session, now: number, reuseInterval: nu
 export class SessionService {
   private readonly logger = new Logger('Charon');
   private readonly storeFailures = new RateLimitedLog(this.logger);
+  private warnedNoStoreMissing = false;
 
   constructor(
     private readonly store: SessionStore,
@@ -155,7 +157,7 @@ export class SessionService {
     if (fingerprint !== undefined) session.fingerprint = fingerprint;
     const stored = await this.write(session);
     if (sessionCreateChannel.hasSubscribers) sessionCreateChannel.publish(this.eventOf(stored));
-    return this.issueTokens(state, stored, time, tokenTransport, options);
+    return this.issueTokens(request, state, stored, time, tokenTransport, options);
   }
 
   /**
@@ -186,7 +188,7 @@ export class SessionService {
     const stored = await this.write(session);
     state.session = stored;
     if (sessionRefreshChannel.hasSubscribers) sessionRefreshChannel.publish(this.eventOf(stored));
-    return this.issueTokens(state, stored, time, state.tokenTransport, options);
+    return this.issueTokens(request, state, stored, time, state.tokenTransport, options);
   }
 
   /**
@@ -323,6 +325,7 @@ export class SessionService {
   }
 
   private issueTokens(
+    request: HttpRequestLike,
     state: CharonRequestState,
     session: Session,
     time: SessionTimestamps,
@@ -365,6 +368,9 @@ export class SessionService {
       ]);
     }
     state.carriesTokens = true;
+    // Cookies wait for CharonCookieInterceptor (they are sent only once the handler succeeded); a bearer response
+    // needs no interceptor, only Cache-Control: no-store, which is harmless on an error response: written now.
+    if (!state.cookieInterceptorAttached && !writeNoStoreHeaders(responseOfRequest(request, state))) this.warnNoStoreMissing(request);
     return { session, tokens, tokenTransport: transport, accessTokenPayload, refreshTokenPayload };
   }
 
@@ -387,6 +393,19 @@ export class SessionService {
         ? { iat: now, iss, nbf: now, sid, sub, styp, jti, exp, type }
         : { iat: now, iss, aud, nbf: now, sid, sub, styp, jti, exp, type };
     return overrides === undefined ? claims : ({ ...claims, ...overrides } as TokenPayload);
+  }
+
+  /**
+   * An HTTP token response whose response object nothing could reach (a Fastify login route with neither the
+   * interceptor nor a nestjs-charon guard): said once, since it repeats on every login. WebSocket requests have no
+   * method and no response to mark.
+   */
+  private warnNoStoreMissing(request: HttpRequestLike): void {
+    if (this.warnedNoStoreMissing || request.method === undefined) return;
+    this.warnedNoStoreMissing = true;
+    this.logger.warn(
+      'nestjs-charon: a token response went out without Cache-Control: no-store: the route has neither CharonCookieInterceptor nor a nestjs-charon guard through which SessionService could reach the response (a Fastify login route, typically); add @UseInterceptors(CharonCookieInterceptor) to it',
+    );
   }
 
   private assertCookieInterceptor(state: CharonRequestState): void {

@@ -15,6 +15,7 @@ import {
   Clock,
   LogoutGuard,
   MemorySessionStore,
+  Public,
   RefreshTokenGuard,
   RequireClaims,
   SessionGuard,
@@ -115,6 +116,20 @@ class NoInterceptorController {
   @Post('login')
   async login(@Req() req: HttpRequestLike) {
     return (await this.sessions.create(req, { userId: 8, tokenTransport: 'cookie' })).tokens;
+  }
+
+  /** Bearer tokens need no interceptor: SessionService marks the response no-store itself where it can reach it. */
+  @Post('login-bearer')
+  @Public()
+  async loginBearer(@Req() req: HttpRequestLike) {
+    return (await this.sessions.create(req, { userId: 8, tokenTransport: 'bearer' })).tokens;
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  @UseGuards(RefreshTokenGuard)
+  async refresh(@Req() req: HttpRequestLike) {
+    return (await this.sessions.refresh(req)).tokens;
   }
 }
 
@@ -494,6 +509,49 @@ describe.each<Platform>(['express', 'fastify'])('failing closed on %s', (platfor
       expect(cookieLogin.headers['cache-control']).toBe('no-store');
       const logout = await s.http().delete('/auth/session').set('Cookie', `${ACCESS}=${cookieValue(cookieLogin, ACCESS)}`).expect(204);
       expect(logout.headers['cache-control']).toBe('no-store');
+    });
+  });
+
+  describe('token responses without CharonCookieInterceptor', () => {
+    const noStore = (res: request.Response) => [res.headers['cache-control'], res.headers['pragma']];
+
+    it('marks a bearer refresh no-store through the response RefreshTokenGuard saw', async () => {
+      started = await start(platform);
+      const login = await started.http().post('/auth/login/bearer').expect(201);
+      const refreshed = await started.http().post('/bare/refresh').set('Authorization', `Bearer ${login.body.refreshToken}`).expect(200);
+      expect(noStore(refreshed)).toEqual(['no-store', 'no-cache']);
+      expect(setCookies(refreshed)).toEqual([]);
+    });
+
+    it('marks a bearer login under the global guard no-store (the guard saw the response of the @Public() route)', async () => {
+      started = await start(platform, { globalGuard: true });
+      const login = await started.http().post('/bare/login-bearer').expect(201);
+      expect(noStore(login)).toEqual(['no-store', 'no-cache']);
+      expect(typeof login.body.accessToken).toBe('string');
+    });
+
+    it('marks a bearer login with no guard no-store on Express (request.res), and warns once where it cannot (Fastify)', async () => {
+      const warnings: string[] = [];
+      const logger: LoggerService = { log() {}, error() {}, warn: (message: unknown) => void warnings.push(String(message)) };
+      started = await start(platform, {}, logger);
+      const first = await started.http().post('/bare/login-bearer').expect(201);
+      await started.http().post('/bare/login-bearer').expect(201);
+      const warned = warnings.filter((w) => w.includes('without Cache-Control: no-store'));
+      if (platform === 'express') {
+        expect(noStore(first)).toEqual(['no-store', 'no-cache']);
+        expect(warned).toEqual([]);
+      } else {
+        expect(noStore(first)).toEqual([undefined, undefined]);
+        expect(warned).toHaveLength(1);
+        expect(warned[0]).toContain('CharonCookieInterceptor');
+      }
+    });
+
+    it('still refuses to issue cookies without the interceptor (they wait for the handler to succeed)', async () => {
+      started = await start(platform);
+      const res = await started.http().post('/bare/login').expect(500);
+      expect(setCookies(res)).toEqual([]);
+      expect(JSON.stringify(res.body)).not.toMatch(/eyJ/);
     });
   });
 
