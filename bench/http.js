@@ -80,7 +80,7 @@ async function run({ log }) {
   const settings = { ...config.http, pinned: config.pin, app_cpu: config.pin ? APP_CPU : null, load_cpu: config.pin ? LOAD_CPU : null };
   const { connections, durationSec, warmupSec, rounds } = config.http;
   // BENCH_HTTP_SCENARIOS=me,me_fastify,refresh,login,lookup,rivals (default all) runs a subset, e.g. while profiling one route.
-  const known = ['me', 'me_fastify', 'refresh', 'login', 'lookup', 'rivals'];
+  const known = ['me', 'me_fastify', 'me_breakdown', 'refresh', 'login', 'lookup', 'rivals'];
   const scenarios = (process.env.BENCH_HTTP_SCENARIOS || known.join(',')).split(',');
   const unknownScenarios = scenarios.filter((name) => !known.includes(name));
   if (unknownScenarios.length) throw new Error(`unknown BENCH_HTTP_SCENARIOS ${unknownScenarios.join(', ')}; choose from ${known.join(', ')}`);
@@ -118,6 +118,10 @@ async function run({ log }) {
       const fastify = { BENCH_PLATFORM: 'fastify' };
       ports.charon_memory_fastify = await startApp('charon-memory-fastify', 'charon-app.js', { ...fastify, BENCH_STORE: 'memory' });
       ports.plain_fastify = await startApp('plain-fastify', 'plain-app.js', fastify);
+    }
+    if (scenarios.includes('me_breakdown')) {
+      ports.breakdown = await startApp('guard-breakdown', 'guard-breakdown-app.js');
+      ports.breakdown_fastify = await startApp('guard-breakdown-fastify', 'guard-breakdown-app.js', { BENCH_PLATFORM: 'fastify' });
     }
     if (rivals) {
       const fastify = { BENCH_PLATFORM: 'fastify' };
@@ -230,6 +234,34 @@ async function run({ log }) {
       meFastify = await compare('GET /me on Fastify', meFastifyContenders, 'charon_fastify');
     }
 
+    // ---- Where GET /me's time goes: four routes of one process per platform (bench/apps/guard-breakdown-app.js) ----
+    let meBreakdown = null;
+    if (scenarios.includes('me_breakdown')) {
+      meBreakdown = {};
+      for (const [platform, port] of [
+        ['express', ports.breakdown],
+        ['fastify', ports.breakdown_fastify],
+      ]) {
+        const token = (await postJson(port, '/auth/login', { username: 'user42' })).tokens.accessToken;
+        const routes = [
+          ['me', '/me', isMe],
+          ['me_verify_memo', '/me-verify-memo', isMe],
+          ['noop_guard', '/noop-guard', isOpen],
+          ['unguarded', '/open', isOpen],
+        ];
+        const contenders = routes.map(([name, route, check]) => ({ name, port, route, headers: bearer(token), check }));
+        const figures = await compare(`GET /me breakdown (${platform})`, contenders, 'me', { rounds: rivalRounds });
+        // CPU µs per request each step adds: the guard's signature check and payload decoding in place, the rest of
+        // the guard and its decorators, and Nest's guard and parameter pipeline.
+        figures.steps_cpu_us = {
+          verify_in_place: sig(figures.me.cpu_us_per_req - figures.me_verify_memo.cpu_us_per_req),
+          guard_without_verify: sig(figures.me_verify_memo.cpu_us_per_req - figures.noop_guard.cpu_us_per_req),
+          nest_guard_pipeline: sig(figures.noop_guard.cpu_us_per_req - figures.unguarded.cpu_us_per_req),
+        };
+        meBreakdown[platform] = figures;
+      }
+    }
+
     /** Logs in to an express-session / @fastify/session app; the session cookie to send back. */
     const sessionCookie = async (port) => {
       const response = await fetch(`http://127.0.0.1:${port}/login`, {
@@ -299,7 +331,13 @@ async function run({ log }) {
       ],
     };
     const phaseNames = ['refresh', 'login'].filter((phase) => scenarios.includes(phase));
-    const results = { settings: { ...settings, rival_rounds: rivalRounds, alt_dist: altDist }, me, me_fastify: meFastify, lookup_key: lookupKey };
+    const results = {
+      settings: { ...settings, rival_rounds: rivalRounds, alt_dist: altDist },
+      me,
+      me_fastify: meFastify,
+      me_breakdown: meBreakdown,
+      lookup_key: lookupKey,
+    };
     for (const phase of phaseNames) {
       const figures = await compare(`POST /auth/${phase}`, phases[phase], null);
       for (const store of ['memory', 'redis']) Object.assign(figures[store], ratios(figures, store, ['noop_post']));
@@ -371,6 +409,14 @@ async function run({ log }) {
       tables.push(
         meTable(`HTTP GET /me on Fastify (${connections} connections, ${durationSec} s x ${rounds} rounds, median req/s)`, meFastify, meFastifyContenders, 'charon_fastify'),
       );
+    }
+    for (const [platform, figures] of Object.entries(meBreakdown ?? {})) {
+      const names = ['me', 'me_verify_memo', 'noop_guard', 'unguarded'];
+      const steps = figures.steps_cpu_us;
+      tables.push({
+        ...meTable(`HTTP GET /me breakdown on ${platform}, one process (${durationSec} s x ${rivalRounds} rounds)`, figures, names.map((name) => ({ name })), 'me'),
+        note: `CPU µs per request: verify in place ${steps.verify_in_place}, rest of SessionGuard and its decorators ${steps.guard_without_verify}, Nest's guard + parameter pipeline ${steps.nest_guard_pipeline}`,
+      });
     }
     if (lookupKey) {
       tables.push({

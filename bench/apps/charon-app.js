@@ -2,8 +2,8 @@
 /**
  * The nestjs-charon app: `CharonModule.forRoot` + `@UseGuards(SessionGuard)` on GET /me, exactly as a user writes
  * it (see sample/), plus POST /auth/login and POST /auth/refresh (`RefreshTokenGuard` + `SessionService.refresh`),
- * and GET /me-open: the same app's route without a guard. Its clients use the bearer transport, so the auth
- * controller has no CharonCookieInterceptor (cookie transports need it, as in sample/). GET /api/whoami takes a lookup-key credential (`LookupKeyGuard`), minted by POST /api-keys
+ * and GET /me-open: the same app's route without a guard. Its clients use the bearer transport, so on Express the
+ * auth controller has no CharonCookieInterceptor (cookie transports need it, as in sample/; see below). GET /api/whoami takes a lookup-key credential (`LookupKeyGuard`), minted by POST /api-keys
  * (`{ username }`, no authentication: a benchmark shortcut); with BENCH_STORE=redis the lookup-key store shares the
  * Redis session store's connection (`redisLookupKeyStore()`).
  *
@@ -14,7 +14,7 @@
  */
 const path = require('node:path');
 const { Body, Controller, Get, HttpCode, Injectable, Module, Post, Req, UnauthorizedException, UseGuards, UseInterceptors } = require('@nestjs/common');
-const { decorateClass, decorateMethod, serve } = require('./nest-js');
+const { decorateClass, decorateMethod, platform, serve } = require('./nest-js');
 
 const charon = require(path.join(process.env.BENCH_DIST, 'index.js'));
 const { CharonModule, CurrentLookupKey, CurrentTokenPayload, CurrentTokenTransport, CurrentUserId, LookupKeyGuard, LookupKeyService } = charon;
@@ -66,9 +66,11 @@ class AuthController {
 }
 decorateMethod(AuthController, 'login', [Post('login')], [[Body()], [Req()]]);
 decorateMethod(AuthController, 'refresh', [Post('refresh'), HttpCode(200), UseGuards(RefreshTokenGuard)], [[Req()]]);
-// Bearer tokens need no CharonCookieInterceptor (SessionService marks the response no-store itself); cookie
-// transports do. BENCH_COOKIE_INTERCEPTOR=1 puts it on anyway: what Nest's interceptor pipeline costs a login.
-const authDecorators = [Controller('auth'), ...(process.env.BENCH_COOKIE_INTERCEPTOR === '1' ? [UseInterceptors(charon.CharonCookieInterceptor)] : [])];
+// Bearer tokens need no CharonCookieInterceptor on Express: SessionService marks the response no-store itself. On
+// Fastify a login route without a nestjs-charon guard cannot reach the reply, so the README keeps the interceptor
+// there. BENCH_COOKIE_INTERCEPTOR=1 puts it on anyway: what Nest's interceptor pipeline costs a login.
+const withInterceptor = process.env.BENCH_COOKIE_INTERCEPTOR === '1' || platform === 'fastify';
+const authDecorators = [Controller('auth'), ...(withInterceptor ? [UseInterceptors(charon.CharonCookieInterceptor)] : [])];
 decorateClass(AuthController, authDecorators, [SessionService]);
 
 class ApiKeysController {
