@@ -2,8 +2,8 @@
 /**
  * The nestjs-charon app: `CharonModule.forRoot` + `@UseGuards(SessionGuard)` on GET /me, exactly as a user writes
  * it (see sample/), plus POST /auth/login and POST /auth/refresh (`RefreshTokenGuard` + `SessionService.refresh`),
- * and GET /me-open: the same app's route without a guard. Its clients use the bearer transport, so on Express the
- * auth controller has no CharonCookieInterceptor (cookie transports need it, as in sample/; see below). GET /api/whoami takes a lookup-key credential (`LookupKeyGuard`), minted by POST /api-keys
+ * and GET /me-open: the same app's route without a guard. Its clients use the bearer transport, so the auth
+ * controller has no CharonCookieInterceptor (cookie transports need it, as in sample/; see below). GET /api/whoami takes a lookup-key credential (`LookupKeyGuard`), minted by POST /api-keys
  * (`{ username }`, no authentication: a benchmark shortcut); with BENCH_STORE=redis the lookup-key store shares the
  * Redis session store's connection (`redisLookupKeyStore()`).
  *
@@ -13,8 +13,8 @@
  * figure and measure the hash, not the session library.
  */
 const path = require('node:path');
-const { Body, Controller, Get, HttpCode, Injectable, Module, Post, Req, UnauthorizedException, UseGuards, UseInterceptors } = require('@nestjs/common');
-const { decorateClass, decorateMethod, platform, serve } = require('./nest-js');
+const { Body, Controller, Get, HttpCode, Injectable, Module, Post, Req, Res, UnauthorizedException, UseGuards, UseInterceptors } = require('@nestjs/common');
+const { decorateClass, decorateMethod, serve } = require('./nest-js');
 
 const charon = require(path.join(process.env.BENCH_DIST, 'index.js'));
 const { CharonModule, CurrentLookupKey, CurrentTokenPayload, CurrentTokenTransport, CurrentUserId, LookupKeyGuard, LookupKeyService } = charon;
@@ -54,22 +54,22 @@ class AuthController {
     this.sessions = sessions;
   }
 
-  async login(body, request) {
+  async login(body, request, response) {
     const user = findUser(body && body.username);
     if (!user) throw new UnauthorizedException('invalid username or password');
-    return loginResponse(await this.sessions.create(request, { userId: user.id, tokenTransport: 'bearer' }));
+    return loginResponse(await this.sessions.create(request, { userId: user.id, tokenTransport: 'bearer', response }));
   }
 
   async refresh(request) {
     return loginResponse(await this.sessions.refresh(request));
   }
 }
-decorateMethod(AuthController, 'login', [Post('login')], [[Body()], [Req()]]);
+// The response is handed over so that the login is marked no-store on Fastify too, where no guard runs (README).
+decorateMethod(AuthController, 'login', [Post('login')], [[Body()], [Req()], [Res({ passthrough: true })]]);
 decorateMethod(AuthController, 'refresh', [Post('refresh'), HttpCode(200), UseGuards(RefreshTokenGuard)], [[Req()]]);
-// Bearer tokens need no CharonCookieInterceptor on Express: SessionService marks the response no-store itself. On
-// Fastify a login route without a nestjs-charon guard cannot reach the reply, so the README keeps the interceptor
-// there. BENCH_COOKIE_INTERCEPTOR=1 puts it on anyway: what Nest's interceptor pipeline costs a login.
-const withInterceptor = process.env.BENCH_COOKIE_INTERCEPTOR === '1' || platform === 'fastify';
+// Bearer tokens need no CharonCookieInterceptor: SessionService marks the response no-store itself (cookie
+// transports need it). BENCH_COOKIE_INTERCEPTOR=1 puts it on anyway: what Nest's interceptor pipeline costs a login.
+const withInterceptor = process.env.BENCH_COOKIE_INTERCEPTOR === '1';
 const authDecorators = [Controller('auth'), ...(withInterceptor ? [UseInterceptors(charon.CharonCookieInterceptor)] : [])];
 decorateClass(AuthController, authDecorators, [SessionService]);
 

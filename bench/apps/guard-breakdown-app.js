@@ -14,7 +14,7 @@
  * Env: BENCH_DIST, BENCH_SECRET, BENCH_PLATFORM. POST /auth/login (`{ username }`) hands out the bearer token.
  */
 const path = require('node:path');
-const { Body, Controller, Get, Injectable, Module, Post, Req, UseGuards, UseInterceptors, createParamDecorator } = require('@nestjs/common');
+const { Body, Controller, Get, Injectable, Module, Post, Req, Res, UseGuards, createParamDecorator } = require('@nestjs/common');
 const { decorateClass, decorateMethod, serve } = require('./nest-js');
 
 const charon = require(path.join(process.env.BENCH_DIST, 'index.js'));
@@ -85,14 +85,13 @@ class AuthController {
     this.sessions = sessions;
   }
 
-  async login(body, request) {
+  async login(body, request, response) {
     const userId = Number(/^user(\d{1,4})$/.exec(body?.username ?? '')?.[1] ?? NaN);
-    return { tokens: (await this.sessions.create(request, { userId, tokenTransport: 'bearer' })).tokens };
+    return { tokens: (await this.sessions.create(request, { userId, tokenTransport: 'bearer', response })).tokens };
   }
 }
-decorateMethod(AuthController, 'login', [Post('auth/login')], [[Body()], [Req()]]);
-// The interceptor marks the login no-store on Fastify too (not measured here; see charon-app.js).
-decorateClass(AuthController, [Controller(), UseInterceptors(charon.CharonCookieInterceptor)], [SessionService]);
+decorateMethod(AuthController, 'login', [Post('auth/login')], [[Body()], [Req()], [Res({ passthrough: true })]]);
+decorateClass(AuthController, [Controller()], [SessionService]);
 
 class AppModule {}
 decorateClass(AppModule, [

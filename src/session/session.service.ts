@@ -68,6 +68,12 @@ export interface SessionWriteOptions {
   accessClaimOverrides?: Record<string, unknown>;
   /** Claims added to (or overriding) the refresh token's. */
   refreshClaimOverrides?: Record<string, unknown>;
+  /**
+   * The HTTP response (`@Res({ passthrough: true })`: Express `res`, Fastify `reply`) to mark `Cache-Control:
+   * no-store` on a route without `CharonCookieInterceptor`. Only needed where nestjs-charon cannot find it itself: a
+   * Fastify login route without a nestjs-charon guard (Express requests link to their response; guards record it).
+   */
+  response?: unknown;
 }
 
 /** Options of {@link SessionService.create}. */
@@ -370,7 +376,9 @@ export class SessionService {
     state.carriesTokens = true;
     // Cookies wait for CharonCookieInterceptor (they are sent only once the handler succeeded); a bearer response
     // needs no interceptor, only Cache-Control: no-store, which is harmless on an error response: written now.
-    if (!state.cookieInterceptorAttached && !writeNoStoreHeaders(responseOfRequest(request, state))) this.warnNoStoreMissing(request);
+    if (!state.cookieInterceptorAttached && !writeNoStoreHeaders(options.response ?? responseOfRequest(request, state))) {
+      this.warnNoStoreMissing(request);
+    }
     return { session, tokens, tokenTransport: transport, accessTokenPayload, refreshTokenPayload };
   }
 
@@ -404,7 +412,7 @@ export class SessionService {
     if (this.warnedNoStoreMissing || request.method === undefined) return;
     this.warnedNoStoreMissing = true;
     this.logger.warn(
-      'nestjs-charon: a token response went out without Cache-Control: no-store: the route has neither CharonCookieInterceptor nor a nestjs-charon guard through which SessionService could reach the response (a Fastify login route, typically); add @UseInterceptors(CharonCookieInterceptor) to it',
+      'nestjs-charon: a token response went out without Cache-Control: no-store: the route has neither CharonCookieInterceptor nor a nestjs-charon guard through which SessionService could reach the response (a Fastify login route, typically); add @UseInterceptors(CharonCookieInterceptor) to it, or pass the response (@Res({ passthrough: true })) as the response option',
     );
   }
 

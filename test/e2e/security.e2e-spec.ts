@@ -3,7 +3,7 @@
  * over real HTTP on Express and Fastify.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { Controller, Delete, Get, HttpCode, Module, Post, Req, UseGuards, UseInterceptors, type INestApplication, type LoggerService } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Module, Post, Req, Res, UseGuards, UseInterceptors, type INestApplication, type LoggerService } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
@@ -125,6 +125,12 @@ class NoInterceptorController {
     return (await this.sessions.create(req, { userId: 8, tokenTransport: 'bearer' })).tokens;
   }
 
+  /** Where nothing else reaches the response (Fastify, no guard), the handler can hand it over. */
+  @Post('login-bearer-response')
+  async loginBearerResponse(@Req() req: HttpRequestLike, @Res({ passthrough: true }) response: unknown) {
+    return (await this.sessions.create(req, { userId: 8, tokenTransport: 'bearer', response })).tokens;
+  }
+
   @Post('refresh')
   @HttpCode(200)
   @UseGuards(RefreshTokenGuard)
@@ -145,7 +151,7 @@ interface Started {
   sessions: SessionService;
 }
 
-async function start(platform: Platform, options: Partial<CharonModuleOptions> = {}, logger: LoggerService | false = false, store?: SessionStore): Promise<Started> {
+async function start(platform: Platform, options: Partial<CharonModuleOptions> & { globalGuard?: boolean } = {}, logger: LoggerService | false = false, store?: SessionStore): Promise<Started> {
   const clock = new FixedClock();
   let builder = Test.createTestingModule({ imports: [CharonModule.forRoot({ ...BASE, ...options, isGlobal: true }), FeatureModule] })
     .overrideProvider(Clock)
@@ -545,6 +551,16 @@ describe.each<Platform>(['express', 'fastify'])('failing closed on %s', (platfor
         expect(warned).toHaveLength(1);
         expect(warned[0]).toContain('CharonCookieInterceptor');
       }
+    });
+
+    it('marks a bearer login no-store through the response the handler passes (the way on Fastify without a guard)', async () => {
+      const warnings: string[] = [];
+      const logger: LoggerService = { log() {}, error() {}, warn: (message: unknown) => void warnings.push(String(message)) };
+      started = await start(platform, {}, logger);
+      const login = await started.http().post('/bare/login-bearer-response').expect(201);
+      expect(noStore(login)).toEqual(['no-store', 'no-cache']);
+      expect(typeof login.body.accessToken).toBe('string');
+      expect(warnings.filter((w) => w.includes('without Cache-Control: no-store'))).toEqual([]);
     });
 
     it('still refuses to issue cookies without the interceptor (they wait for the handler to succeed)', async () => {
