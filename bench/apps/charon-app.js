@@ -3,9 +3,10 @@
  * The nestjs-charon app: `CharonModule.forRoot` + `@UseGuards(SessionGuard)` on GET /me, exactly as a user writes
  * it (see sample/), plus POST /auth/login and POST /auth/refresh (`RefreshTokenGuard` + `SessionService.refresh`),
  * and GET /me-open: the same app's route without a guard. Its clients use the bearer transport, so the auth
- * controller has no CharonCookieInterceptor (cookie transports need it, as in sample/; see below). GET /api/whoami takes a lookup-key credential (`LookupKeyGuard`), minted by POST /api-keys
- * (`{ username }`, no authentication: a benchmark shortcut); with BENCH_STORE=redis the lookup-key store shares the
- * Redis session store's connection (`redisLookupKeyStore()`).
+ * controller has no CharonCookieInterceptor (cookie transports need it, as in sample/; see below). GET /api/whoami
+ * takes a lookup-key credential (`LookupKeyGuard`), minted by POST /api-keys (`{ username }`, no authentication: a
+ * benchmark shortcut); with BENCH_STORE=redis the lookup-key store shares the Redis session store's connection
+ * (`redisLookupKeyStore()`).
  *
  * Env: BENCH_DIST (compiled library), BENCH_SECRET (base secret), BENCH_STORE=memory|redis, REDIS_URL,
  * BENCH_COOKIE_INTERCEPTOR=1 (the interceptor on the auth controller anyway).

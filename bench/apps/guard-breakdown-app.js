@@ -14,25 +14,12 @@
  * Env: BENCH_DIST, BENCH_SECRET, BENCH_PLATFORM. POST /auth/login (`{ username }`) hands out the bearer token.
  */
 const path = require('node:path');
-const { Body, Controller, Get, Injectable, Module, Post, Req, Res, UseGuards, createParamDecorator } = require('@nestjs/common');
+const { Body, Controller, Get, Injectable, Module, Post, Req, Res, UseGuards } = require('@nestjs/common');
+const { NoopGuard, OPEN_BODY, noopGuardAnswer, noopGuarded } = require('./baseline-routes');
 const { decorateClass, decorateMethod, serve } = require('./nest-js');
 
 const charon = require(path.join(process.env.BENCH_DIST, 'index.js'));
 const { CharonModule, CurrentTokenPayload, CurrentTokenTransport, SessionGuard, SessionService } = charon;
-
-const OPEN_BODY = { userId: 123456, sessionId: 'AAAAAAAAAAAAAAAAAAAAAA', sessionType: 'full', tokenTransport: 'bearer' };
-const STATE = Symbol('noop-guard-state');
-
-class NoopGuard {
-  canActivate(context) {
-    const request = context.switchToHttp().getRequest();
-    request[STATE] = { authorization: typeof request.headers.authorization === 'string', transport: 'bearer' };
-    return true;
-  }
-}
-decorateClass(NoopGuard, [Injectable()]);
-const StateParam = createParamDecorator((_data, context) => context.switchToHttp().getRequest()[STATE]);
-const TransportParam = createParamDecorator((_data, context) => context.switchToHttp().getRequest()[STATE]?.transport);
 
 /** SessionGuard whose token verification is looked up by token text after the first time (diagnostic only). */
 class VerifyMemoGuard extends SessionGuard {
@@ -63,7 +50,7 @@ class BreakdownController {
   }
 
   noopGuard(state, transport) {
-    return state.authorization ? { ...OPEN_BODY, tokenTransport: transport } : OPEN_BODY;
+    return noopGuardAnswer(state, transport);
   }
 
   me(token, tokenTransport) {
@@ -75,7 +62,7 @@ class BreakdownController {
   }
 }
 decorateMethod(BreakdownController, 'open', [Get('open')]);
-decorateMethod(BreakdownController, 'noopGuard', [Get('noop-guard'), UseGuards(NoopGuard)], [[StateParam()], [TransportParam()]]);
+decorateMethod(BreakdownController, 'noopGuard', ...noopGuarded(Get('noop-guard')));
 decorateMethod(BreakdownController, 'me', [Get('me'), UseGuards(SessionGuard)], [[CurrentTokenPayload()], [CurrentTokenTransport()]]);
 decorateMethod(BreakdownController, 'meVerifyMemo', [Get('me-verify-memo'), UseGuards(VerifyMemoGuard)], [[CurrentTokenPayload()], [CurrentTokenTransport()]]);
 decorateClass(BreakdownController, [Controller()]);

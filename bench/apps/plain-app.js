@@ -11,27 +11,13 @@
  * JSON body through `@Body()`, or the refresh's bearer header and no body) and answers a fixed JSON of the same
  * shape and size as the login response (973 bytes against 974), with no session work at all.
  */
-const { Body, Controller, Get, Injectable, Module, Post, UseGuards, createParamDecorator } = require('@nestjs/common');
+const { Body, Controller, Get, Module, Post } = require('@nestjs/common');
+const { NoopGuard, OPEN_BODY, noopGuardAnswer, noopGuarded } = require('./baseline-routes');
 const { decorateClass, decorateMethod, serve } = require('./nest-js');
-
-const BODY = { userId: 123456, sessionId: 'AAAAAAAAAAAAAAAAAAAAAA', sessionType: 'full', tokenTransport: 'bearer' };
-const STATE = Symbol('noop-guard-state');
-
-class NoopGuard {
-  canActivate(context) {
-    const request = context.switchToHttp().getRequest();
-    request[STATE] = { authorization: typeof request.headers.authorization === 'string', transport: 'bearer' };
-    return true;
-  }
-}
-decorateClass(NoopGuard, [Injectable()]);
-
-const StateParam = createParamDecorator((_data, context) => context.switchToHttp().getRequest()[STATE]);
-const TransportParam = createParamDecorator((_data, context) => context.switchToHttp().getRequest()[STATE]?.transport);
 
 class MeController {
   me() {
-    return BODY;
+    return OPEN_BODY;
   }
 }
 decorateMethod(MeController, 'me', [Get()]);
@@ -39,10 +25,10 @@ decorateClass(MeController, [Controller('me')]);
 
 class NoopGuardController {
   me(state, transport) {
-    return state.authorization ? { ...BODY, tokenTransport: transport } : BODY;
+    return noopGuardAnswer(state, transport);
   }
 }
-decorateMethod(NoopGuardController, 'me', [Get(), UseGuards(NoopGuard)], [[StateParam()], [TransportParam()]]);
+decorateMethod(NoopGuardController, 'me', ...noopGuarded(Get()));
 decorateClass(NoopGuardController, [Controller('me-noop-guard')]);
 
 // The login response's shape with tokens of the same length (350 characters each: HS256 with a kid header).

@@ -48,7 +48,8 @@ function unsupported(type: string): CharonUsageError {
  */
 export function requestOf(context: ArgumentsHost): HttpRequestLike {
   const type = context.getType<string>();
-  // An HTTP context's arguments are (request, response, next); switchToHttp() would build three closures per call.
+  // An HTTP context's arguments are (request, response, next); switchToHttp() would assign three new closures to the
+  // context on every call, and this runs in every guard and parameter decorator.
   if (type === 'http') return context.getArgByIndex<HttpRequestLike>(0);
   if (type === 'graphql') return graphQLRequest(context);
   if (type === 'ws') return currentWebSocketRequest(context.switchToWs().getClient<unknown>());

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { Clock } from '../clock/clock';
 import { CharonConfig } from '../config/charon-config';
 import { toContextError } from '../context/context-errors';
-import { acceptedRequest, guardedRequest, responseOf } from '../context/execution-context-request';
+import { acceptedRequest, guardedRequest, requestOf, responseOf } from '../context/execution-context-request';
 import {
   LOAD_SESSION_METADATA,
   REQUIRED_CLAIMS_METADATA,
@@ -105,12 +105,11 @@ export abstract class TokenGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const route = this.routeSettings(context);
     if (context.getType() !== 'http') return this.skipsRoute(route) || this.canActivateOutsideHttp(context, route);
-    // An HTTP context's arguments are (request, response, next); switchToHttp() would build three closures per call.
-    const request = context.getArgByIndex<HttpRequestLike>(0);
+    const request = requestOf(context);
     const state = requestState(request, this.clock);
     // Kept even where the guard skips the route: a login route (public under the global guard) marks its token
     // response no-store through it.
-    state.response = context.getArgByIndex<unknown>(1);
+    state.response = responseOf(context);
     return this.skipsRoute(route) || this.authenticate(context, request, state, route);
   }
 

@@ -4,6 +4,7 @@ import { tap, type Observable } from 'rxjs';
 import { Clock } from '../clock/clock';
 import { requestOf, responseOf } from '../context/execution-context-request';
 import { requestState } from '../internal/http-request';
+import { NO_STORE_HEADERS } from '../internal/http-response';
 
 /**
  * Writes the token cookies that `SessionService` leaves on the request (login and refresh with the `cookie` and
@@ -43,9 +44,7 @@ export class CharonCookieInterceptor implements NestInterceptor {
       tap(() => {
         if (!state.carriesTokens) return;
         const adapter = this.adapterHost.httpAdapter;
-        // Tokens must never sit in a browser or proxy cache (RFC 6749 section 5.1).
-        adapter.setHeader(response, 'Cache-Control', 'no-store');
-        adapter.setHeader(response, 'Pragma', 'no-cache');
+        for (const [name, value] of NO_STORE_HEADERS) adapter.setHeader(response, name, value);
         for (const cookie of state.responseCookies ?? []) adapter.appendHeader(response, 'Set-Cookie', cookie);
       }),
     );

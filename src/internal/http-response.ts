@@ -21,19 +21,25 @@ function headersSent(response: ResponseLike): boolean {
 }
 
 /**
- * Marks a response that carries tokens `Cache-Control: no-store` (RFC 6749 section 5.1) and `Pragma: no-cache`, at
- * once. Unlike cookies, these headers do no harm on a response that ends in an error, so they need not wait for the
+ * What marks a response that carries tokens: tokens must never sit in a browser or proxy cache (RFC 6749 section
+ * 5.1). Written by CharonCookieInterceptor, or by {@link writeNoStoreHeaders} on routes without it.
+ * @internal
+ */
+export const NO_STORE_HEADERS: readonly (readonly [name: string, value: string])[] = [
+  ['Cache-Control', 'no-store'],
+  ['Pragma', 'no-cache'],
+];
+
+/**
+ * Writes {@link NO_STORE_HEADERS} to `response` at once. Unlike cookies, these headers do no harm on a response that ends in an error, so they need not wait for the
  * handler to succeed. Returns whether they were written: false when `response` is not a response or was already sent.
  * @internal
  */
 export function writeNoStoreHeaders(response: unknown): boolean {
   if (!isResponseLike(response) || headersSent(response)) return false;
-  if (typeof response.header === 'function') {
-    response.header('Cache-Control', 'no-store');
-    response.header('Pragma', 'no-cache');
-  } else {
-    response.setHeader!('Cache-Control', 'no-store');
-    response.setHeader!('Pragma', 'no-cache');
+  for (const [name, value] of NO_STORE_HEADERS) {
+    if (typeof response.header === 'function') response.header(name, value);
+    else response.setHeader!(name, value);
   }
   return true;
 }
